@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+# Starts the embedded PostgreSQL unless DATABASE_URL is set, runs the command, stops what it started.
+WITH_DB := $(BIN)/python -m twinproject.devdb run --
+
+.PHONY: install run serve test lint format migrate db-start db-stop clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+run: install
+	DJANGO_DEBUG=1 $(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python manage.py seed_demo && exec $(BIN)/python manage.py runserver 0.0.0.0:8000'
+
+test: install lint
+	$(WITH_DB) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run -v 1 --settings=twinproject.settings_test && $(BIN)/python -m pytest $(PYTEST_ARGS)'
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: install
+	$(WITH_DB) $(BIN)/python manage.py migrate_schemas
+
+db-start: install
+	$(BIN)/python -m twinproject.devdb start
+
+db-stop: install
+	$(BIN)/python -m twinproject.devdb stop
+
+clean: db-stop
+	rm -rf var

@@ -1,0 +1,150 @@
+"""Settings for Twin Runtime. Everything that differs between machines comes from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from twinproject.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key" if DEBUG else None)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [".localhost", "localhost", "127.0.0.1"])
+
+# Shared apps live in the public schema.
+SHARED_APPS = [
+    "django_tenants",  # schema switching, migrate_schemas
+    "twinproject.tenancy",  # tenants and their domains: the directory every request starts from
+    "django.contrib.contenttypes",  # needed by auth in the public schema
+    "django.contrib.auth",  # the platform operator's own login
+    "twinproject.accounts",  # the operator's user rows; tenants get their own copy below
+    "django.contrib.admin",  # the operator's admin at the bare host
+    "django.contrib.sessions",  # admin sessions for the operator
+    "django.contrib.messages",  # admin messages
+    "django.contrib.staticfiles",  # admin assets
+    "rest_framework",  # no tables; API machinery used by every tenant
+]
+
+# Tenant apps get one copy of their tables per tenant schema.
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "twinproject.accounts",
+    "django.contrib.admin",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "specs",
+    "runtime",
+    "review",
+    "learning",
+]
+
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenancy.Tenant"
+TENANT_DOMAIN_MODEL = "tenancy.Domain"
+PUBLIC_SCHEMA_URLCONF = "twinproject.urls_public"
+ROOT_URLCONF = "twinproject.urls"
+# The search_path (and the RLS tenant setting with it) is issued once per tenant
+# switch instead of once per cursor; the backend re-issues it after a rollback.
+TENANT_LIMIT_SET_CALLS = True
+TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 60)
+
+AUTH_USER_MODEL = "accounts.User"
+
+MIDDLEWARE = [
+    "twinproject.tenancy.middleware.TenantFromHostMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "twinproject.wsgi.application"
+
+
+def _database_url() -> str:
+    url = env_str("DATABASE_URL", "")
+    if url:
+        return url
+    # Unset: the embedded server of `make run` / `make test` (see twinproject/devdb.py).
+    from twinproject.devdb import server
+
+    return server().url()
+
+
+def _database() -> dict:
+    config = dj_database_url.parse(
+        _database_url(),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+    if not config["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
+    config["ENGINE"] = "twinproject.db"
+    config.setdefault("OPTIONS", {})["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 5)
+    config["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME", f"test_{config['NAME']}")}
+    return config
+
+
+DATABASES = {"default": _database()}
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+ORIGINAL_BACKEND = "django.db.backends.postgresql"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["twinproject.accounts.authentication.OwnerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "twinproject.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+# Routing thresholds (DESIGN.md, "The routing policy").
+ROUTER_CLARIFY_THRESHOLD = env_float("ROUTER_CLARIFY_THRESHOLD", 0.62, low=0.0, high=1.0)
+ROUTER_REVIEW_THRESHOLD = env_float("ROUTER_REVIEW_THRESHOLD", 0.75, low=0.0, high=1.0)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+}

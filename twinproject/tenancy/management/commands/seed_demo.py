@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from twinproject.demo import DEMO_DOMAIN, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Seed the demo tenant (demo.localhost) with an owner, a token and a twin; safe to run again."
+
+    def handle(self, *args, **options) -> None:
+        creds = demo_seed()
+        base = f"http://{DEMO_DOMAIN}:8000"
+        self.stdout.write(
+            "\nDemo ready\n"
+            f"  admin     {creds['ADMIN_URL']}  (login {creds['OWNER_LOGIN']} / {creds['OWNER_PASSWORD']})\n"
+            f"  token     {creds['OWNER_TOKEN']}\n"
+            f"  twin      {creds['TWIN_ID']}\n"
+            f"  try       curl -H 'Authorization: Token {creds['OWNER_TOKEN']}' {base}/twins/\n"
+        )

@@ -1,0 +1,8 @@
+"""URLs served on the bare host: the platform operator's admin."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
