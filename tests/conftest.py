@@ -42,6 +42,14 @@ def tenants(django_db_setup, django_db_blocker) -> dict[str, TenantFixture]:
     return made
 
 
+@pytest.fixture(autouse=True)
+def _public_schema_between_tests() -> Iterator[None]:
+    """A request leaves the connection in its tenant's schema; each test starts in public."""
+    connection.set_schema_to_public()
+    yield
+    connection.set_schema_to_public()
+
+
 @pytest.fixture
 def tenant_a(tenants, db) -> Iterator[TenantFixture]:
     with tenant_context(tenants["alpha"].tenant):

@@ -188,7 +188,11 @@ class Server:
                 time.sleep(0.1)
             else:
                 os.kill(pid, signal.SIGKILL)
+        # PostgreSQL checks these lock files with kill(pid, 0), which a zombie passes.
         self.pid_file.unlink(missing_ok=True)
+        for lock in self.socket_dir.glob(".s.PGSQL.*.lock"):
+            lock.unlink(missing_ok=True)
+            Path(str(lock)[: -len(".lock")]).unlink(missing_ok=True)
 
     def start(self) -> bool:
         """Start the server unless it already answers; returns True when this call started it."""

@@ -22,6 +22,9 @@ IntegrityError = tenants_base.IntegrityError
 
 class DatabaseWrapper(tenants_base.DatabaseWrapper):
     def _tenant_id_for(self, cursor, schema_name: str) -> str:
+        if schema_name == get_public_schema_name():
+            # The public schema has no RLS; its rows (operator accounts) carry 0.
+            return "0"
         pk = getattr(self.tenant, "pk", None)
         if pk is not None:
             return str(pk)

@@ -53,7 +53,7 @@ def tenant_provision(
     tenant_created = tenant is None
     if tenant is None:
         tenant = Tenant(schema_name=schema_name, name=name)
-        tenant.save()  # creates the schema and migrates it
+        tenant.save(verbosity=0)  # creates the schema and migrates it
     existing_domain = Domain.objects.filter(domain=domain).first()
     if existing_domain is not None and existing_domain.tenant_id != tenant.pk:
         raise ValueError(f"The domain {domain} already belongs to the tenant {existing_domain.tenant.schema_name}.")
