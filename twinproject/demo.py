@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from django.conf import settings
 from django_tenants.utils import tenant_context
 
-from specs.services import twin_ensure
+from specs.services import spec_version_seed, twin_ensure
 from twinproject.tenancy.services import tenant_provision
 
 DEMO_SCHEMA = "demo"
 DEMO_DOMAIN = "demo.localhost"
 DEMO_OWNER = "maya"
 DEMO_PASSWORD_DEFAULT = "demo-owner-pass"
+DEMO_PERSONA_SPEC = Path(settings.BASE_DIR) / "specs" / "fixtures" / "demo_persona_spec.json"
 
 
 def _credentials_file() -> Path:
@@ -54,6 +56,13 @@ def demo_seed() -> dict[str, str]:
         credentials["OWNER_TOKEN"] = result.token_key
     with tenant_context(result.tenant):
         twin, _ = twin_ensure(owner=result.owner, slug="maya-chen", name="Maya Chen")
+        # Published once as 1.0.0; later runs keep whatever versions the owner has made since.
+        spec_version_seed(
+            twin=twin,
+            actor=result.owner,
+            spec=json.loads(DEMO_PERSONA_SPEC.read_text()),
+            notes="Demo persona: Maya Chen, startup advisor and early-stage investor.",
+        )
     credentials.update(
         {
             "ADMIN_URL": f"http://{DEMO_DOMAIN}:8000/admin/",
