@@ -1,15 +1,19 @@
 """The project's one error shape: ``{"error": {"code", "message", "fields"}}``.
 
 Domain exceptions (``DomainError`` subclasses in each app's ``errors.py``) and
-DRF's own exceptions are mapped here, so every endpoint answers alike.
+DRF's own exceptions are mapped here, so every endpoint answers alike. Django's
+own 400/403/404/500 handlers (``handler400`` … below, named in both URL
+modules) answer in the same shape, except under the admin, which keeps its HTML.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.html import escape
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -77,3 +81,48 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body = error_body(str(code), str(detail))
     response.data = body
     return response
+
+
+# Paths that answer in HTML; everything else is API and answers in the error shape.
+HTML_PATH_PREFIXES = ("/admin/",)
+
+
+def is_html_path(request: HttpRequest) -> bool:
+    return request.path.startswith(HTML_PATH_PREFIXES)
+
+
+def error_response(
+    request: HttpRequest, *, status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The error shape for API paths; a small HTML page under the admin."""
+    if is_html_path(request):
+        return HttpResponse(f"<h1>{status}</h1><p>{escape(message)}</p>", status=status, content_type="text/html")
+    return JsonResponse(error_body(code, message, fields), status=status)
+
+
+def handler400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return error_response(request, status=413, code="too_large", message="The request body is too large.")
+    if is_html_path(request):
+        return defaults.bad_request(request, exception)
+    return error_response(request, status=400, code="bad_request", message="The request is not valid.")
+
+
+def handler403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_html_path(request):
+        return defaults.permission_denied(request, exception)
+    return error_response(
+        request, status=403, code="permission_denied", message="You do not have permission to do this."
+    )
+
+
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if is_html_path(request):
+        return defaults.page_not_found(request, exception)
+    return error_response(request, status=404, code="not_found", message="No such endpoint or object.")
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    if is_html_path(request):
+        return defaults.server_error(request)
+    return error_response(request, status=500, code="server_error", message="An unexpected error occurred.")

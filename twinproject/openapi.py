@@ -57,9 +57,17 @@ class OwnerTokenScheme(OpenApiAuthenticationExtension):
 class TwinAutoSchema(AutoSchema):
     """The project's schema class; importing this module also registers ``OwnerTokenScheme``."""
 
+    def get_operation_id(self) -> str:
+        # A page envelope is one object to drf-spectacular, which would name the list `…_retrieve`.
+        operation_id = super().get_operation_id()
+        envelope = getattr(self.get_response_serializers(), "paginated_envelope", False)
+        if self.method == "GET" and envelope and operation_id.endswith("_retrieve"):
+            return operation_id.removesuffix("_retrieve") + "_list"
+        return operation_id
+
 
 _ERROR_FIELD_DESCRIPTIONS = {
-    "code": "Stable and machine-readable: `invalid`, `not_found`, `not_authenticated`, `unavailable`...",
+    "code": "Stable and machine-readable: `invalid`, `not_found`, `not_authenticated`, `database_unavailable`...",
     "message": "For humans; the wording may change.",
     "fields": "Per-field problems, a field name to a list of messages (nested for nested fields); else empty.",
 }
@@ -118,6 +126,7 @@ def paginated(serializer_class: type[serializers.Serializer]) -> type[serializer
         (serializers.Serializer,),
         {
             "__doc__": f"One page of {name}.",
+            "paginated_envelope": True,
             "count": serializers.IntegerField(help_text="All results, across pages."),
             "next": serializers.URLField(allow_null=True, help_text="The next page, or null on the last."),
             "previous": serializers.URLField(allow_null=True, help_text="The previous page, or null on the first."),

@@ -27,6 +27,8 @@ SHARED_APPS = [
     "django.contrib.messages",  # admin messages
     "django.contrib.staticfiles",  # admin assets
     "rest_framework",  # no tables; API machinery used by every tenant
+    "drf_spectacular",  # no tables; the OpenAPI schema and its Swagger UI template
+    "drf_spectacular_sidecar",  # no tables; Swagger UI's assets, served locally instead of from a CDN
 ]
 
 # Tenant apps get one copy of their tables per tenant schema.
@@ -56,7 +58,13 @@ TENANT_CACHE_SECONDS = env_int("TENANT_CACHE_SECONDS", 60)
 
 AUTH_USER_MODEL = "accounts.User"
 
+# The first three answer before the tenant middleware looks the host up: health
+# probes on any host, 503 while the database is down (the host lookup queries
+# it), and 413 for an oversized body without touching the database.
 MIDDLEWARE = [
+    "twinproject.health.HealthMiddleware",
+    "twinproject.outage.DatabaseOutageMiddleware",
+    "twinproject.limits.BodySizeLimitMiddleware",
     "twinproject.tenancy.middleware.TenantFromHostMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,10 +141,39 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["twinproject.accounts.authentication.OwnerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["twinproject.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "twinproject.openapi.TwinAutoSchema",
     "EXCEPTION_HANDLER": "twinproject.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Twin Runtime API",
+    "DESCRIPTION": (
+        "The API of a tenant's host (`acme.localhost`). Authenticate with `Authorization: Token <key>`; "
+        'every 4xx and 5xx answer has the shape `{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are public, and a stale token must not make them fail.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "twinproject.openapi.attach_error_responses",
+    ],
+    # tests/api/test_openapi.py validates the schema; `check --deploy` need not generate it again.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+}
+
+# Request bodies: larger ones answer 413 (twinproject/limits.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
+# Seconds a client is told to wait (Retry-After) while the database is unavailable.
+DB_UNAVAILABLE_RETRY_AFTER = env_int("DB_UNAVAILABLE_RETRY_AFTER", 5)
 
 # Routing thresholds (DESIGN.md, "The routing policy").
 ROUTER_CLARIFY_THRESHOLD = env_float("ROUTER_CLARIFY_THRESHOLD", 0.62, low=0.0, high=1.0)

@@ -6,3 +6,8 @@ from django.urls import path
 urlpatterns = [
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "twinproject.errors.handler400"
+handler403 = "twinproject.errors.handler403"
+handler404 = "twinproject.errors.handler404"
+handler500 = "twinproject.errors.handler500"
