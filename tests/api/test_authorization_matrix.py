@@ -1,0 +1,307 @@
+"""Every endpoint, called by every kind of caller: who gets what, and nobody sees another's data.
+
+How it works: ``ROWS`` lists each endpoint (URL name + method) once; ``CALLERS``
+lists who calls it. Each row is a test; each caller calls it in a savepoint that
+is rolled back afterwards, so all meet the same ``World``: twin A of the alpha owner (with persona
+spec versions and a knowledge document), a twin of another owner in alpha, and a
+twin of the beta owner. Every answer must have the caller's expected status, no
+body may contain a marker of data the caller does not own, and a refused call
+must leave twin A's data exactly as it was.
+
+``test_every_endpoint_has_a_row`` walks ``twinproject.urls`` (all but the admin
+and the schema/docs views) and fails for any URL name and method without a row.
+
+Adding an endpoint: add a ``Row`` to ``ROWS``:
+
+    Row("review-item-resolve", "post", kwargs=_review_item, body={"status": "resolved"}),
+
+``kwargs`` builds the URL's keyword arguments from the ``World`` (defaults to
+``{"twin_id": twin A}``; add what your endpoint needs to ``World``, created lazily
+in a ``cached_property`` that the ``world`` fixture touches when its app has the
+service). ``owner_status``
+is what twin A's owner gets (200 by default); ``others_status`` is what an owner
+who is not twin A's gets (404 by default; 200 for lists that show the caller's own
+rows). A row whose URL name is not served yet is skipped, so a row may land
+before its endpoint.
+
+Chat keys: once a chat key model exists, add the callers named in
+``CHAT_KEY_CALLERS`` (``test_chat_key_callers_join_once_chat_keys_exist``
+fails until they are), with a ``chat_key_status`` on ``Row`` for what a chat key
+of twin A may do (401 on the owner's endpoints).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import import_module
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.exceptions import NoReverseMatch
+from django_tenants.utils import schema_context, tenant_context
+
+from specs.models import Twin
+from tests.conftest import TenantFixture
+from tests.factories import make_owner, make_spec_version, make_token, make_twin
+from twinproject.accounts.models import User
+
+TENANT_URLCONF = "twinproject.urls"
+# Served to anyone and described elsewhere (tests/api/test_openapi.py).
+NOT_IN_MATRIX = {"openapi-schema", "openapi-docs"}
+CHAT_KEY_CALLERS = ("chat_key_of_twin_a", "revoked_chat_key_of_twin_a")
+
+
+@dataclass
+class World:
+    alpha: TenantFixture
+    beta: TenantFixture
+    owner: User
+    twin_a: Twin
+    other_token: str
+    operator: User
+    markers: dict[str, set[str]] = field(default_factory=dict)
+
+    @cached_property
+    def versions(self) -> dict[str, str]:
+        """Twin A's persona spec versions: one archived, one active, one draft."""
+        archived = make_spec_version(twin=self.twin_a, publish=True, notes=self._mark("owner", "spec-notes"))
+        active = make_spec_version(twin=self.twin_a, publish=True)
+        draft = make_spec_version(twin=self.twin_a)
+        return {"archived": archived.version, "active": active.version, "draft": draft.version}
+
+    @cached_property
+    def document_id(self) -> str:
+        from runtime.services import knowledge_document_create
+
+        title = self._mark("owner", "document")
+        return str(knowledge_document_create(twin=self.twin_a, title=title, body="Owner-only notes.").pk)
+
+    def _mark(self, holder: str, what: str) -> str:
+        marker = f"{what}-of-{holder}-{self.twin_a.pk.hex[:8]}"
+        self.markers.setdefault(holder, set()).add(marker)
+        return marker
+
+    def fingerprint(self) -> str:
+        """Twin A and everything hanging off it, to show that a refused call changed nothing."""
+        from django.db.models import ForeignKey
+
+        with tenant_context(self.alpha.tenant):
+            rows = [repr(Twin.objects.filter(pk=self.twin_a.pk).values().first())]
+            for model in apps.get_models():
+                if model._meta.app_label not in {"specs", "runtime", "review", "learning"}:
+                    continue
+                for fk in model._meta.fields:
+                    if isinstance(fk, ForeignKey) and fk.related_model is Twin:
+                        found = model.objects.filter(**{fk.name: self.twin_a}).values()
+                        rows.append(repr(sorted(map(repr, found))))
+        return "\n".join(rows)
+
+
+def _twin_a(world: World) -> dict[str, Any]:
+    return {"twin_id": world.twin_a.pk}
+
+
+def _no_kwargs(world: World) -> dict[str, Any]:
+    return {}
+
+
+def _version(which: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"twin_id": world.twin_a.pk, "version": world.versions[which]}
+
+
+def _document(world: World) -> dict[str, Any]:
+    return {"twin_id": world.twin_a.pk, "document_id": world.document_id}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str = "get"
+    kwargs: Callable[[World], dict[str, Any]] = _twin_a
+    body: dict[str, Any] | None = None
+    owner_status: int = 200
+    others_status: int = 404
+
+    def __str__(self) -> str:
+        return f"{self.method.upper()} {self.name}"
+
+
+ROWS: list[Row] = [
+    Row("twin-list", kwargs=_no_kwargs, others_status=200),
+    Row("twin-detail"),
+    Row("persona-spec-list"),
+    Row("persona-spec-list", "post", body={"notes": "made by the matrix"}, owner_status=201),
+    Row("persona-spec-detail", kwargs=_version("archived")),
+    Row("persona-spec-detail", "patch", kwargs=_version("draft"), body={"notes": "edited by the matrix"}),
+    Row("persona-spec-publish", "post", kwargs=_version("draft")),
+    Row("persona-spec-rollback", "post", kwargs=_version("archived")),
+    Row("persona-spec-diff", kwargs=_version("draft")),
+    Row("persona-spec-events"),
+    Row("twin-spec-active"),
+    Row("knowledge-list"),
+    Row("knowledge-list", "post", body={"title": "From the matrix", "body": "Some text."}, owner_status=201),
+    Row("knowledge-detail", kwargs=_document),
+    Row("knowledge-detail", "patch", kwargs=_document, body={"title": "Renamed by the matrix"}),
+    Row("knowledge-detail", "delete", kwargs=_document, owner_status=204),
+]
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    client: Callable[[World], Client]
+    expected: Callable[[Row], int]
+    holder: str | None = None  # whose markers may appear in this caller's answers
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _client(host: str, token: str | None = None) -> Client:
+    return Client(HTTP_HOST=host, **({"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}))
+
+
+def _operator_client(world: World, host: str) -> Client:
+    """The operator's admin session (made in the public schema), sent to ``host``."""
+    with schema_context("public"):
+        public = Client(HTTP_HOST="localhost")
+        public.force_login(world.operator)
+    client = Client(HTTP_HOST=host)
+    client.cookies["sessionid"] = public.cookies["sessionid"].value
+    return client
+
+
+def _owner_status(row: Row) -> int:
+    return row.owner_status
+
+
+def _others_status(row: Row) -> int:
+    return row.others_status
+
+
+def _always(status: int) -> Callable[[Row], int]:
+    return lambda row: status
+
+
+CALLERS: list[Caller] = [
+    Caller("anonymous", lambda w: _client(w.alpha.host), _always(401)),
+    Caller("owner_of_twin_a", lambda w: _client(w.alpha.host, w.alpha.owner_token), _owner_status, "owner"),
+    Caller("other_owner_same_tenant", lambda w: _client(w.alpha.host, w.other_token), _others_status, "other"),
+    Caller("other_tenant_owner_own_host", lambda w: _client(w.beta.host, w.beta.owner_token), _others_status, "beta"),
+    Caller("other_tenant_owner_on_a_host", lambda w: _client(w.alpha.host, w.beta.owner_token), _always(401)),
+    # The bare host serves only the operator's admin: the tenant API is not there at all.
+    Caller("operator_session_bare_host", lambda w: _operator_client(w, "localhost"), _always(404)),
+    Caller("operator_session_on_a_host", lambda w: _operator_client(w, w.alpha.host), _always(401)),
+]
+
+
+def _served_patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver(TENANT_URLCONF)
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name != "admin":
+                yield from _served_patterns(pattern, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern
+
+
+def _methods(pattern: URLPattern) -> set[str]:
+    view_class = getattr(pattern.callback, "view_class", None)
+    if view_class is None:
+        return {"get"}
+    return {m for m in view_class.http_method_names if m not in ("head", "options") and hasattr(view_class, m)}
+
+
+def test_every_endpoint_has_a_row():
+    rows = {(row.name, row.method) for row in ROWS}
+    missing = []
+    for route, pattern in _served_patterns():
+        assert pattern.name, f"The URL pattern {route!r} needs a name to be listed in the matrix."
+        if pattern.name in NOT_IN_MATRIX:
+            continue
+        absent = sorted(m for m in _methods(pattern) if (pattern.name, m) not in rows)
+        missing += [f"{method.upper()} {route} ({pattern.name})" for method in absent]
+    assert not missing, "Endpoints missing from tests/api/test_authorization_matrix.py ROWS:\n" + "\n".join(missing)
+
+
+def test_chat_key_callers_join_once_chat_keys_exist():
+    chat_key_models = [m for m in apps.get_models() if m.__name__.lower().replace("_", "") in {"chatkey", "apikey"}]
+    if chat_key_models:
+        assert set(CHAT_KEY_CALLERS) <= {c.name for c in CALLERS}, (
+            f"{chat_key_models[0].__name__} exists: add the callers {CHAT_KEY_CALLERS} to CALLERS."
+        )
+
+
+def _has_service(module: str, name: str) -> bool:
+    try:
+        return hasattr(import_module(module), name)
+    except ImportError:
+        return False
+
+
+@pytest.fixture
+def world(tenant_a, tenant_b, owner) -> World:
+    with schema_context("public"):
+        operator = User.objects.create_superuser("operator", "operator@example.com", "operator-pass")
+    other = make_owner()
+    made = World(tenant_a, tenant_b, owner, make_twin(owner=owner), make_token(other), operator)
+    made.twin_a.name = made._mark("owner", "twin")
+    made.twin_a.save(update_fields=["name"])
+    make_twin(owner=other, name=made._mark("other", "twin"))
+    with tenant_context(tenant_b.tenant):
+        beta_owner = User.objects.get(username=tenant_b.owner_username)
+        make_twin(owner=beta_owner, name=made._mark("beta", "twin"))
+    # Made up front so that every call, not only the rows that use them, could leak them.
+    assert made.versions
+    if _has_service("runtime.services", "knowledge_document_create"):
+        assert made.document_id
+    return made
+
+
+def _url(row: Row, world: World) -> str | None:
+    try:
+        return reverse(row.name, urlconf=TENANT_URLCONF, kwargs=row.kwargs(world))
+    except NoReverseMatch:
+        return None
+
+
+def _check(row: Row, caller: Caller, world: World, url: str) -> list[str]:
+    before = world.fingerprint()
+    body = json.dumps(row.body) if row.body is not None else ""
+    response = caller.client(world).generic(row.method.upper(), url, data=body, content_type="application/json")
+    problems = []
+    if response.status_code != caller.expected(row):
+        problems.append(f"status {response.status_code}, expected {caller.expected(row)}: {response.content[:200]!r}")
+    text = response.content.decode()
+    foreign = {marker for holder, found in world.markers.items() if holder != caller.holder for marker in found}
+    leaked = sorted(marker for marker in foreign if marker in text)
+    if leaked:
+        problems.append(f"saw data that is not theirs: {leaked}")
+    if response.status_code >= 400:
+        if set(response.json()) != {"error"}:
+            problems.append(f"refused outside the error shape: {text[:200]}")
+        if world.fingerprint() != before:
+            problems.append("was refused but changed twin A's data")
+    return [f"{caller} → {row}: {problem}" for problem in problems]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=str)
+def test_the_matrix(row: Row, world: World):
+    if row.name not in {pattern.name for _route, pattern in _served_patterns()}:
+        pytest.skip(f"{row.name} is not served yet")
+    url = _url(row, world)
+    assert url is not None, f"{row.name} did not reverse with {row.kwargs(world)}"
+    failures = []
+    for caller in CALLERS:
+        # Each caller meets the same world: whatever a call changed is rolled back.
+        with transaction.atomic():
+            failures += _check(row, caller, world, url)
+            transaction.set_rollback(True)
+    assert not failures, "\n".join(failures)
