@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1
 # Starts the embedded PostgreSQL unless DATABASE_URL is set, runs the command, stops what it started.
 WITH_DB := $(BIN)/python -m twinproject.devdb run --
 
-.PHONY: install run serve test lint format migrate db-start db-stop clean
+.PHONY: install run serve test lint format migrate db-start db-stop clean bench eval
 
 install: $(STAMP)
 
@@ -31,6 +31,12 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+eval: install
+	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python manage.py run_eval --cases eval/*.json'
+
+bench: install
+	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python bench/router_bench.py'
 
 migrate: install
 	$(WITH_DB) $(BIN)/python manage.py migrate_schemas

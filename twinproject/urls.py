@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="openapi-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="openapi-docs"),
     path("", include("specs.urls")),
+    path("", include("runtime.urls")),
 ]
 
 handler400 = "twinproject.errors.handler400"

@@ -1,0 +1,131 @@
+"""Escalation signals: questions only the owner can answer, commitments, and whether sources ground them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from runtime.normalize import fold
+from runtime.text import STOP_WORDS, content_tokens, stem
+
+_COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "discount": r"\b(?:discount|coupon|promo\s*code|cheaper|lower\s+(?:the\s+|your\s+)?(?:price|rate|fee)|knock\s+\w+\s+off|waive|free\s+(?:session|trial|call|month|plan|coaching)|for\s+free|deal\s+on|special\s+(?:price|rate|offer))\b",
+        "price": r"\b(?:(?:what|how\s+much)\s+(?:do|would|will|does)\s+(?:you|she|maya|it)\s+(?:charge|cost)|your\s+(?:rate|rates|fee|fees|pricing|price)|quote\s+(?:me|for)|(?:give|send)\s+me\s+a\s+quote|how\s+much\s+(?:for|is)\s+(?:a|an|one|your)\s+\w*\s*(?:session|call|hour|consult\w*|plan|program|package|coaching|review))\b",
+        "meeting": r"\b(?:(?:can|could|shall|should)\s+(?:we|i)\s+(?:meet|hop\s+on|jump\s+on|get\s+on|schedule|book|set\s+up|arrange|grab|have)|(?:book|schedule|set\s+up|arrange|reserve)\s+(?:a|an|some|the)?\s*(?:call|meeting|time|slot|session|chat|coffee|intro|appointment|zoom|demo)|are\s+you\s+(?:free|available)|(?:meet|see)\s+(?:me|us)\s+(?:on|at|next|this|tomorrow)|your\s+calendar|calendly|(?:call|meet)\s+(?:me|us)\s+(?:on|at|next|this|tomorrow|today)|coffee\s+(?:next|this|on|tomorrow)|let'?s\s+(?:meet|talk\s+on|hop))\b",
+        "contract": r"\b(?:sign|signing|countersign)\s+(?:the|a|an|our|this|my)?\s*(?:contract|agreement|nda|term\s*sheet|deal|safe|loi|document|papers?)|\b(?:send|draft)\s+(?:me\s+)?(?:the|a|an)\s+(?:contract|agreement|nda|term\s*sheet|offer\s+letter)\b|\bagree\s+to\s+(?:the|these|our|my)\s+terms\b",
+        "promise": r"\b(?:promise|guarantee|commit(?:ment)?\s+to|pledge|swear|assure\s+me|can\s+you\s+confirm\s+(?:that\s+)?you(?:'ll|\s+will))\b",
+        "investment": r"\b(?:will|would|can|could)\s+(?:you|maya|she)\s+(?:invest|fund|back|lead|join|participate)\b|\b(?:invest|put\s+money)\s+in\s+(?:my|our|us|me)\b|\b(?:lead|join)\s+(?:my|our)\s+(?:round|raise|seed|pre-?seed)\b",
+        "role": r"\b(?:will|would|can|could)\s+(?:you|maya|she)\s+(?:be|become)\s+(?:my|our|an?)\s+(?:advisor|adviser|mentor|board\s+member|coach|cofounder|co-founder|investor|reference|sponsor)\b|\bjoin\s+(?:my|our)\s+(?:board|advisory|team|startup|company)\b",
+        "introduction": r"\b(?:(?:can|could|would|will)\s+you\s+(?:intro(?:duce)?|connect)\s+(?:me|us)\s+(?:to|with)|(?:make|give)\s+(?:me|us)\s+an?\s+intro(?:duction)?\s+to)\b",
+        "reservation": r"\b(?:hold|reserve|save)\s+(?:a|me\s+a|us\s+a|my)\s+(?:spot|seat|place|slot)\b|\b(?:sign\s+me\s+up|enrol+\s+me|register\s+me|add\s+me\s+to)\b",
+        "refund": r"\b(?:refund|money\s+back|reimburse\w*|cancel\s+my\s+(?:subscription|booking|order|plan))\b",
+    }.items()
+}
+
+# Asking about the owner as a person: their opinions, facts, decisions, history, plans.
+_OWNER_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "owner_opinion": r"\b(?:what(?:'s|\s+is|\s+are)\s+your\s+(?:take|view|views|opinion|opinions|thoughts|stance|position|feeling|feelings|verdict|perspective|philosophy|approach|rule|rules|policy|thesis|criteria|process|method|framework|advice|favou?rite|biggest|best|worst|go-to)|how\s+do\s+you\s+(?:feel|think|decide|evaluate|choose|pick|approach|handle|assess|judge|screen|structure|run|price|work|spend|prepare|manage|deal|balance|stay|keep|usually|typically|personally|invest)|do\s+you\s+(?:think|believe|like|love|hate|prefer|agree|support|recommend|personally|invest|back|fund|use|have|own|read|follow|still|ever|usually|typically|take|do|write|offer|mentor|coach|work|care|know|plan|want|miss|regret|remember|speak|live|drink|eat|run|watch|play)|are\s+you\s+(?:a\s+fan|into|bullish|bearish|for|against|worried|excited|optimistic|pessimistic|going|planning|attending|coming|speaking|hiring|investing|still|currently|married|single|based|from|open|available|on|in)|would\s+you\s+(?:ever|rather|personally|invest|back|fund|consider|recommend|say)|why\s+did\s+you|how\s+did\s+you|when\s+did\s+you|where\s+did\s+you|what\s+did\s+you|have\s+you\s+(?:ever|been|invested|worked|met|read|tried|seen|used|changed|decided|thought|considered|got|had|done|written|run|raced|coached|lived|visited)|did\s+you\s+(?:ever|go|study|work|start|found|sell|invest|like|enjoy|win|run|grow\s+up|always)|what\s+was\s+(?:your|it\s+like)|tell\s+me\s+about\s+(?:your|yourself)|who\s+(?:are|were)\s+your|which\s+\w+\s+(?:do|did|would)\s+you|your\s+(?:personal|own|private)|about\s+you(?:rself)?\b|where\s+(?:do|did)\s+you|what\s+(?:do|did)\s+you\s+(?:think|do|like|prefer|want|read|eat|drink|use|recommend|look\s+for|make\s+of)|what\s+(?:are|were)\s+you\s+(?:doing|working|reading|planning|up\s+to|thinking)|what\s+would\s+you\s+(?:do|say|pick|choose|recommend)(?:\s+if)?|how\s+(?:old|tall)\s+are\s+you|is\s+it\s+true\s+(?:that\s+)?you|where\s+are\s+you\s+(?:based|from|located))",
+        "owner_possessive": r"\byour\s+(?:family|kids|children|wife|husband|partner|spouse|parents|mom|dad|mother|father|home|house|hometown|childhood|age|birthday|salary|net\s+worth|income|health|religion|politics|hobbies|weekend|vacation|holiday|plans?|schedule|calendar|portfolio|investments?|returns|exits?|fund|companies|startup|company|previous\s+company|first\s+company|background|story|history|career|past|education|degree|school|university|mba|book|books|podcast|newsletter|blog|talks?|mentor|mentors|heroes|inspiration|regrets?|mistakes?|biggest\s+\w+|favou?rite\s+\w+|daily\s+routine|routine|morning|diet|training|races?|marathons?|pr|pb|next\s+\w+|upcoming\s+\w+|goals?|priorities|focus|thesis|criteria|process|framework|stance|position|decision|decisions|opinion|take|view|office\s+hours|check\s+size|availability|rates?|fees?|policy|rules?\s+(?:for|on|about)|team|partners?|co-?investors?|deal\s*flow|pipeline|lp|lps)\b",
+    }.items()
+}
+
+_SMALLTALK = re.compile(
+    r"^\s*(?:h(?:i+|ey+|ello+|owdy)|yo|sup|good\s+(?:morning|afternoon|evening|night)|thanks?(?:\s+(?:a\s+lot|so\s+much|you|again))*|thank\s+you(?:\s+\w+)*|"
+    r"ty|thx|cheers|cool|great|awesome|nice|perfect|ok(?:ay)?|got\s+it|bye|goodbye|see\s+you|see\s+ya|have\s+a\s+(?:good|nice|great)\s+\w+|"
+    r"how\s+are\s+you(?:\s+doing)?(?:\s+today)?|how'?s\s+it\s+going|what'?s\s+up|nice\s+to\s+meet\s+you|who\s+are\s+you|what\s+(?:can|do)\s+you\s+do|"
+    r"what\s+are\s+you|are\s+you\s+(?:a\s+)?(?:bot|ai|real|human|robot)|lol|haha\w*|:\)|\W)*[\s!.?:)]*$"
+)
+
+_VAGUE_WORDS = {
+    "help", "something", "thing", "things", "stuff", "anything", "this", "that", "it", "one", "do", "question", "quick",
+    "thoughts", "idea", "ideas", "advice", "input", "opinion", "look", "check", "sort", "out", "figure", "handle", "deal",
+    "work", "task", "need", "want", "able", "possible", "mind", "ask", "asking", "again", "same", "more", "else",
+    "please", "pls", "plz", "maybe", "sure", "think", "know", "doing", "wondering", "curious", "hmm", "hm", "um", "uh",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Source:
+    """A retrieved knowledge document or FAQ entry, with the text it offers for grounding."""
+
+    id: str
+    kind: str  # "document" | "faq"
+    title: str
+    text: str
+    rank: float = 0.0
+
+
+@dataclass(frozen=True)
+class Grounding:
+    grounded: bool
+    score: float
+    sources: tuple[Source, ...]
+
+
+def commitment_hit(text: str) -> str | None:
+    folded = fold(text)
+    for name, pattern in _COMMITMENT_PATTERNS.items():
+        if pattern.search(folded):
+            return name
+    return None
+
+
+def owner_specific_hit(text: str, owner_names: tuple[str, ...]) -> str | None:
+    folded = fold(text)
+    for name, pattern in _OWNER_PATTERNS.items():
+        if pattern.search(folded):
+            return name
+    for owner in owner_names:
+        if owner and re.search(rf"\b{re.escape(owner)}(?:'s)?\b", folded):
+            return "owner_named"
+    return None
+
+
+def is_smalltalk(text: str) -> bool:
+    return bool(_SMALLTALK.match(fold(text)))
+
+
+def is_vague(text: str) -> bool:
+    """Too underspecified to act on: nothing left once request words and pronouns are set aside."""
+    words = [t for t in content_tokens(fold(text)) if t not in _VAGUE_WORDS]
+    return not words
+
+
+_QUESTION_NOISE = {
+    "your", "view", "opinion", "think", "take", "thought", "feel", "favourit", "favorit", "person", "maya", "realli",
+    "actual", "current", "usual", "typic", "general", "honest", "quick", "question", "wonder", "curious", "ask",
+}
+
+
+def _key_stems(text: str, owner_names: tuple[str, ...]) -> set[str]:
+    owner_stems = {stem(n) for n in owner_names}
+    return {stem(t) for t in content_tokens(fold(text))} - _QUESTION_NOISE - owner_stems - {stem(w) for w in STOP_WORDS}
+
+
+def grounding_for(question: str, sources: list[Source], owner_names: tuple[str, ...]) -> Grounding:
+    """Whether the twin's own sources answer ``question``; the best sources first.
+
+    An FAQ entry grounds a question when most of the question's key terms are in
+    its question; a document grounds it when it covers most of the key terms.
+    """
+    keys = _key_stems(question, owner_names)
+    if not keys:
+        return Grounding(False, 0.0, ())
+    scored: list[tuple[float, Source]] = []
+    for source in sources:
+        if source.kind == "faq":
+            faq_question = source.title
+            overlap = len(keys & _key_stems(faq_question, owner_names)) / len(keys)
+            body_overlap = len(keys & _key_stems(source.text, owner_names)) / len(keys)
+            score = max(overlap, 0.8 * body_overlap)
+        else:
+            score = len(keys & _key_stems(f"{source.title} {source.text}", owner_names)) / len(keys)
+        scored.append((score, source))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+    best = scored[0][0] if scored else 0.0
+    supporting = tuple(source for score, source in scored if score >= max(0.5, best - 0.15))[:3]
+    return Grounding(best >= 0.6 and len(keys) >= 1, round(best, 3), supporting)

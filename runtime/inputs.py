@@ -1,0 +1,247 @@
+"""Which of a workflow's required inputs a conversation supplies.
+
+An input counts as present when the message, an earlier user turn of the same
+conversation, or the request's pinned context supplies it. Pointing at material
+that is not there ("the notes below", "my deck") does not supply it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from runtime.text import STOP_WORDS, content_tokens, word_count
+
+_MATERIAL_NAMES = re.compile(
+    r"(?:text|source|artifact|deck|draft|document|doc|notes|material|code|essay|copy|content|transcript|file|resume|cv|letter|post|pitch|article|report|log|data)"
+)
+_MATERIAL_MIN_WORDS = 12
+
+# Words that ask for work but say nothing about the work itself.
+_GENERIC = {
+    "help", "helps", "something", "thing", "things", "stuff", "anything", "everything", "plan", "planning", "plans",
+    "diagnose", "diagnosis", "critique", "review", "feedback", "summarize", "summarise", "summary", "sum", "tldr",
+    "brainstorm", "brainstorming", "ideas", "idea", "evaluate", "evaluation", "compare", "assess", "write", "draft",
+    "writing", "piece", "text", "problem", "issue", "issues", "problems", "question", "questions", "advice", "thoughts",
+    "look", "check", "quick", "quickly", "asap", "today", "tomorrow", "sure", "please", "pls", "kindly", "maybe",
+    "options", "option", "choices", "choice", "doc", "document", "notes", "material", "draft", "deck", "work", "task",
+    "figure", "sort", "handle", "deal", "make", "create", "come", "give", "send", "prepare", "put", "together",
+    "wrong", "going", "happening", "fix", "analysis", "analyze", "analyse", "outline", "roadmap", "strategy", "below",
+    "above", "attached", "following", "mine", "stuff", "bit", "lot", "way", "best", "good", "great", "ok", "okay",
+    "hey", "hi", "hello", "twin", "maya", "need", "needs", "want", "wanna", "gonna", "trying", "try", "ask", "go",
+}  # fmt: skip
+
+_DEICTIC = re.compile(
+    r"\b(?:below|attached|enclosed|following|above|this\s+(?:doc|document|draft|deck|text|article|report|email|post|essay|plan|code|file|one|thing|list)|these\s+(?:notes|options|two|three|ideas|choices)|the\s+(?:notes|doc|document|draft|deck|text|file|article|options)|my\s+(?:notes|doc|draft|deck|essay|post|article|report|file))\b"
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything a conversation offers for one turn, pre-split for the detectors."""
+
+    message: str
+    history_user: tuple[str, ...]
+    pinned: dict[str, str]
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.message, *self.history_user, *self.pinned.values())
+
+    @property
+    def spoken(self) -> tuple[str, ...]:
+        return (self.message, *self.history_user)
+
+
+def material_block(text: str) -> str:
+    """The material a message carries besides its request: after a colon, a line break, or in quotes."""
+    best = ""
+    for pattern in (r":\s*(.+)$", r"\n\s*(.+)$", r"[\"“”'`]{1,3}(.+?)[\"“”'`]{1,3}"):
+        for match in re.finditer(pattern, text, flags=re.S):
+            candidate = match.group(1).strip()
+            if word_count(candidate) > word_count(best):
+                best = candidate
+    if not best and word_count(text) >= 45:
+        best = text
+    return best
+
+
+def _has_material(evidence: Evidence) -> bool:
+    for text in evidence.spoken:
+        if word_count(material_block(text)) >= _MATERIAL_MIN_WORDS:
+            return True
+    return any(word_count(value) >= 8 for value in evidence.pinned.values())
+
+
+def _concrete_terms(text: str) -> list[str]:
+    cleaned = _DEICTIC.sub(" ", text.lower())
+    return [t for t in content_tokens(cleaned) if t not in _GENERIC and not t.isdigit() or re.fullmatch(r"\d+%?", t)]
+
+
+def _any(evidence: Evidence, pattern: re.Pattern[str]) -> bool:
+    return any(pattern.search(text.lower()) for text in evidence.texts)
+
+
+_PROBLEM = re.compile(
+    r"\b(?:drop(?:ped|ping|s)?|declin\w*|fall(?:ing|en|s)?|fell|churn\w*|stuck|stall\w*|slow\w*|low(?:er)?|broken|break(?:s|ing)?|"
+    r"fail\w*|not\s+(?:working|converting|growing|selling|responding|improving|loading)|isn'?t|aren'?t|doesn'?t|don'?t|can'?t|won'?t|"
+    r"struggl\w*|bugs?|crash\w*|los(?:ing|e|t)|miss(?:ed|ing)?|down|decreas\w*|plateau\w*|flat(?:lined)?|worse|leak\w*|complain\w*|"
+    r"behind|delay\w*|late|spik\w*|jump(?:ed)?|increas\w*|rising|rose|high|tanked|tanking|disappoint\w*|underperform\w*|hurt\w*|"
+    r"injur\w*|tired|exhaust\w*|burn(?:ed|t)?\s*out|conflict\w*|fight\w*|quit\w*|leaving|left|bounc\w*|abandon\w*|stopped|"
+    r"keeps?\s+\w+ing|error\w*|timeouts?|problem\s+(?:is|with)|issue\s+(?:is|with)|wrong\s+with|why\s+(?:is|are|do|does|did|has|have))\b"
+)
+_CONTEXT = re.compile(
+    r"(?:\d|\b(?:since|last|past|this|next)\s+(?:week|month|quarter|year|sprint|release|launch|season|few)|\b(?:q[1-4]|yesterday|"
+    r"recently|lately|ago|weeks?|months?|days?|years?|hours?|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|monday|tuesday|wednesday|thursday|friday|weekend)\b|\b(?:we(?:'re|\s+are)\s+an?|we\s+(?:have|sell|run|"
+    r"make|build|launched|changed|switched|moved|hired|added|started|use)|our\s+(?:team|company|startup|app|product|store|shop|"
+    r"customers|users|clients|site|website|funnel|pricing|plan|platform|service|b2b|b2c|saas|business)|i(?:'m|\s+am)\s+an?|"
+    r"i\s+(?:run|have|use|work|train|manage|launched|changed|started|switched)|after\s+(?:we|i|the)|when\s+(?:we|i|the)|"
+    r"b2b|b2c|saas|ecommerce|e-commerce|marketplace|mrr|arr|cac|ltv|nps|conversion|retention|metrics?|dashboard|ios|android))"
+)
+_CONSTRAINTS = re.compile(
+    r"(?:[$€£]\s?\d|\d+\s?(?:k|m|usd|eur|gbp|dollars|euros|pounds)\b|\bbudget\w*|\bcost\w*|\bafford\w*|\bfunding|\brunway|"
+    r"\b(?:in|within|over|by|before|under)\s+(?:\d+|a|one|two|three|four|five|six|eight|ten|twelve)\s+(?:days?|weeks?|months?|quarters?|years?)|"
+    r"\b(?:by|before|until)\s+(?:the\s+end\s+of\s+)?(?:q[1-4]|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december|next\s+\w+|end\s+of|christmas|summer|spring|fall|autumn|winter|\d)|\bdeadline|\btimeline|\btime\s*frame|"
+    r"\b\d+\s*(?:hours?|hrs?|days?|weeks?|months?)\b|\bteam\s+of\s+\w+|\b(?:just|only)\s+(?:me|us|two|three|\d)|\bsolo\b|\bby\s+myself|"
+    r"\b\d+\s+(?:people|engineers|devs|developers|employees|staff|designers|marketers|contractors|volunteers)|\bheadcount|"
+    r"\bpart[- ]time|\bfull[- ]time|\bno\s+(?:money|budget|team|engineers|time)|\blimited\b|\bconstrain\w*|\brisk\w*|"
+    r"\bcan'?t\s+(?:spend|afford|hire|take)|\bat\s+most|\bno\s+more\s+than|\bmax(?:imum)?\b|\bwhile\s+(?:working|keeping|still)|"
+    r"\bwithout\s+(?:hiring|raising|spending|quitting))"
+)
+_OBJECTIVE = re.compile(
+    r"\b(?:goal|aim|objective|target|outcome|want\s+to|wanna|hoping\s+to|hope\s+to|trying\s+to|need\s+to|plan\s+to|so\s+that|"
+    r"in\s+order\s+to|launch|reach|hit|grow|get\s+to|achieve|raise|hire|ship|run\s+(?:a|my|our|the)|finish|complete|move|"
+    r"migrate|open|start|build|double|triple|increase|reduce|cut|improve|prepare\s+for|transition|switch|learn|pass|win|land|close)\b"
+)
+_AUDIENCE = re.compile(
+    r"\b(?:for|to|at|towards|targeting|aimed\s+at|addressed\s+to)\s+(?:my|our|the|a|an|all|new|potential|prospective|existing|"
+    r"current|future|some|these|those|\w+'s)?\s*(?:\w+\s+)?(?:investors?|vcs?|angels?|team|teammates|customers?|users?|board|employees|"
+    r"staff|manager|boss|clients?|readers?|audience|students?|parents?|runners?|followers?|subscribers?|recruiters?|hiring\s+managers?|"
+    r"landlord|partners?|co-?founders?|founders?|community|members?|donors?|volunteers?|colleagues?|engineers?|developers?|"
+    r"designers?|leads?|prospects?|buyers?|suppliers?|vendors?|press|journalists?|reporters?|mentors?|advisors?|professors?|"
+    r"teachers?|kids|family|friends?|neighbou?rs?|landlords?|tenants?|linkedin|twitter|x|instagram|newsletter|blog|website|"
+    r"product\s+hunt|hacker\s+news|reddit|coach|athletes?|club|group|class|ceo|cto|cfo|vp|execs?|executives?|leadership|hr|"
+    r"sales\s+team|marketing\s+team|stakeholders?|shareholders?|public|everyone|list|church|school|committee|jury|panel)\b"
+    r"|\baudience\s+is|\breaders\s+are|\bwho\s+(?:will|would)\s+read"
+)
+_GOAL = re.compile(
+    r"\b(?:goal|aim|purpose|so\s+that|in\s+order\s+to|to\s+(?:get|ask|announce|invite|thank|explain|convince|persuade|pitch|"
+    r"introduce|share|update|tell|request|apologi[sz]e|recruit|sell|promote|launch|raise|follow\s+up|decline|reject|welcome|"
+    r"remind|inform|celebrate|congratulate|propose|negotiate|book|schedule|attract|grow|boost|increase|reduce|improve|name|"
+    r"find|help|make|get)|asking\s+for|announcing|inviting|thanking|explaining|requesting|pitching|introducing|"
+    r"for\s+(?:a|an|the|my|our)\s+\w+|about\s+(?:a|an|the|my|our|how|why|what)|ideas?\s+(?:for|to|on|about)|ways\s+to|names?\s+for|how\s+to|"
+    r"announce|invite|intro(?:duce)?|thank|update|pitch|launch|promote|follow[- ]up|apolog|cold\s+email|newsletter|post\s+about)\b"
+)
+_OPTIONS = re.compile(
+    r"\b(?:vs\.?|versus|or|between\s+\w+.{0,60}\s+and|compared?\s+(?:to|with)|option\s+(?:a|b|1|2|one|two)|"
+    r"(?:first|second)\s+option|alternatives?\s*:)\b|(?:^|\n)\s*(?:[-*•]|\d[.)])\s+\w"
+)
+_CRITERIA = re.compile(
+    r"\b(?:criteria|criterion|based\s+on|judged?\s+(?:on|by)|in\s+terms\s+of|weigh(?:ing|ted)?|considering|rubric|score\s+(?:on|by)|"
+    r"cost|price|speed|quality|risk|roi|impact|effort|value|fit|scalab\w*|reliab\w*|usability|ease|time\s+to|priorit\w*)\b"
+)
+_DATE = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
+    r"|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b|\b(?:in|within)\s+(?:\d+|a|one|two|three|four|five|six|eight|ten|twelve|sixteen|twenty)\s+(?:weeks?|months?|days?)\b"
+    r"|\b(?:next|this)\s+(?:spring|summer|fall|autumn|winter|month|year|season)\b|\b(?:race|marathon|event)\s+(?:is|on)\s+\w+|\b20\d\d\b"
+)
+_FITNESS = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:km|k|kms|miles?|mi|mpw|kilometers?|kilometres?)\b|\b(?:pace|pr|pb|personal\s+best|mileage|vo2|"
+    r"resting\s+heart|beginner|never\s+run|couch|newbie|novice|intermediate|advanced|experienced|(?:ran|run|running)\s+(?:for\s+)?\d+|"
+    r"\d+\s*(?:runs?|times)\s+(?:a|per)\s+week|half\s+marathon\s+in|marathon\s+in\s+\d|\d:\d\d|sub[- ]?\d|out\s+of\s+shape|"
+    r"currently\s+(?:run|running|doing)|i\s+(?:run|jog|walk|cycle|swim)\s)"
+)
+
+
+def _material(evidence: Evidence) -> bool:
+    return _has_material(evidence)
+
+
+def _problem_statement(evidence: Evidence) -> bool:
+    return any(_PROBLEM.search(text.lower()) and len(_concrete_terms(text)) >= 2 for text in evidence.texts)
+
+
+def _context(evidence: Evidence) -> bool:
+    return _any(evidence, _CONTEXT) and sum(len(_concrete_terms(t)) for t in evidence.texts) >= 3
+
+
+def _objective(evidence: Evidence) -> bool:
+    return any(len(_concrete_terms(text)) >= 2 and (_OBJECTIVE.search(text.lower()) or len(_concrete_terms(text)) >= 3)
+               for text in evidence.texts)  # fmt: skip
+
+
+def _constraints(evidence: Evidence) -> bool:
+    return _any(evidence, _CONSTRAINTS)
+
+
+def _goal(evidence: Evidence) -> bool:
+    return any(_GOAL.search(text.lower()) and len(_concrete_terms(text)) >= 1 for text in evidence.texts)
+
+
+def _audience(evidence: Evidence) -> bool:
+    return _any(evidence, _AUDIENCE)
+
+
+def _options(evidence: Evidence) -> bool:
+    for text in evidence.texts:
+        lowered = _DEICTIC.sub(" ", text.lower())
+        if _OPTIONS.search(lowered) and len(_concrete_terms(lowered)) >= 2:
+            return True
+    return False
+
+
+def _criteria(evidence: Evidence) -> bool:
+    return _any(evidence, _CRITERIA)
+
+
+def _date(evidence: Evidence) -> bool:
+    return _any(evidence, _DATE)
+
+
+def _fitness(evidence: Evidence) -> bool:
+    return _any(evidence, _FITNESS)
+
+
+DETECTORS: dict[str, Callable[[Evidence], bool]] = {
+    "problem_statement": _problem_statement,
+    "context": _context,
+    "objective": _objective,
+    "constraints": _constraints,
+    "artifact": _material,
+    "source_text": _material,
+    "goal": _goal,
+    "options": _options,
+    "criteria": _criteria,
+    "audience": _audience,
+}
+
+
+def _detector_for(name: str) -> Callable[[Evidence], bool]:
+    if name in DETECTORS:
+        return DETECTORS[name]
+    if _MATERIAL_NAMES.search(name):
+        return _material
+    if "date" in name or "deadline" in name or "when" in name:
+        return _date
+    if "fitness" in name or "level" in name or "experience" in name:
+        return _fitness
+    words = [w for w in re.split(r"[_\W]+", name) if w and w not in STOP_WORDS]
+
+    def mentions_name(evidence: Evidence) -> bool:
+        return any(all(w in text.lower() for w in words) and len(_concrete_terms(text)) >= 2 for text in evidence.texts)
+
+    return mentions_name
+
+
+def inputs_missing(required: list[str], evidence: Evidence, *, satisfied: frozenset[str] = frozenset()) -> list[str]:
+    """The required inputs, in order, that nothing in ``evidence`` supplies."""
+    missing = []
+    for name in required:
+        if name in satisfied or evidence.pinned.get(name, "").strip():
+            continue
+        if not _detector_for(name)(evidence):
+            missing.append(name)
+    return missing

@@ -1,0 +1,153 @@
+"""Intent: which workflow a message asks for, learned from a labelled utterance corpus.
+
+The base model is trained once per process from ``intent_corpus.json``; a spec
+that adds workflows (with their examples, name, steps and template) or FAQ
+questions gets its own model, cached by what it adds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from runtime.normalize import fold
+from runtime.text import stem, tokens
+
+CORPUS_PATH = Path(__file__).with_name("intent_corpus.json")
+_MAX_MODELS = 32
+_REQUEST_WORDS = 40
+
+
+@dataclass(frozen=True)
+class IntentScores:
+    ranked: tuple[tuple[str, float], ...]
+
+    @property
+    def top(self) -> tuple[str, float]:
+        return self.ranked[0]
+
+    def probability(self, intent: str) -> float:
+        return dict(self.ranked).get(intent, 0.0)
+
+    @property
+    def margin(self) -> float:
+        return self.ranked[0][1] - (self.ranked[1][1] if len(self.ranked) > 1 else 0.0)
+
+
+def request_part(text: str) -> str:
+    """The asking part of a message, without the material it carries.
+
+    The material (an article to summarise, a draft to critique) says little
+    about what is asked and would drown the request's words.
+    """
+    folded = fold(text).strip()
+    head = re.split(r":\s|\n", folded, maxsplit=1)[0]
+    words = head.split()
+    return " ".join(words[:_REQUEST_WORDS]) if words else folded[:200]
+
+
+def _analyzer_words(text: str) -> list[str]:
+    stems = [stem(token) for token in tokens(text)]
+    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+
+
+def _pipeline() -> Pipeline:
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(analyzer=_analyzer_words, sublinear_tf=True, min_df=1)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
+        ]
+    )
+    return Pipeline([("features", features), ("model", LogisticRegression(C=8.0, max_iter=3000))])
+
+
+def load_corpus(path: Path = CORPUS_PATH) -> dict[str, list[str]]:
+    data = json.loads(path.read_text())
+    return {label: list(utterances) for label, utterances in data["utterances"].items()}
+
+
+def _workflow_examples(name: str, workflow: dict) -> list[str]:
+    words = name.replace("_", " ")
+    examples = [str(e) for e in workflow.get("examples", []) if str(e).strip()]
+    examples += [
+        words,
+        f"can you do a {words}",
+        f"i need a {words}",
+        f"please {words} this",
+        f"help me with a {words}",
+        f"{words} for me please",
+    ]
+    if workflow.get("description"):
+        examples.append(str(workflow["description"]))
+    return examples
+
+
+class IntentModel:
+    def __init__(self, corpus: dict[str, list[str]]):
+        texts, labels = [], []
+        for label, utterances in corpus.items():
+            for utterance in utterances:
+                texts.append(request_part(utterance))
+                labels.append(label)
+        self.pipeline = _pipeline().fit(texts, labels)
+        self.labels = list(self.pipeline.classes_)
+
+    def scores(self, text: str) -> IntentScores:
+        probabilities = self.pipeline.predict_proba([request_part(text)])[0]
+        order = np.argsort(probabilities)[::-1]
+        return IntentScores(tuple((self.labels[i], float(probabilities[i])) for i in order))
+
+
+_lock = threading.Lock()
+_base_corpus: dict[str, list[str]] | None = None
+_models: OrderedDict[str, IntentModel] = OrderedDict()
+
+
+def _extension(spec: dict, builtin: set[str]) -> dict[str, list[str]]:
+    added: dict[str, list[str]] = {}
+    for name, workflow in (spec.get("workflow_library") or {}).items():
+        if not isinstance(workflow, dict):
+            continue
+        examples = [str(e) for e in workflow.get("examples", []) if str(e).strip()]
+        if name in builtin:
+            if examples:
+                added[name] = examples
+            continue
+        added[name] = _workflow_examples(name, workflow)
+    faq = [str(entry.get("question", "")) for entry in spec.get("faq_library") or [] if isinstance(entry, dict)]
+    if any(q.strip() for q in faq):
+        added.setdefault("answer", []).extend(q for q in faq if q.strip())
+    return added
+
+
+def intent_model_for(spec: dict) -> IntentModel:
+    """The model for this spec: the base one, or one trained with what the spec adds."""
+    global _base_corpus
+    with _lock:
+        if _base_corpus is None:
+            _base_corpus = load_corpus()
+        added = _extension(spec, set(_base_corpus))
+        key = hashlib.sha256(json.dumps(added, sort_keys=True).encode()).hexdigest()
+        model = _models.get(key)
+        if model is not None:
+            _models.move_to_end(key)
+            return model
+        corpus = {label: list(utterances) for label, utterances in _base_corpus.items()}
+        for label, examples in added.items():
+            # Owner examples count more than one corpus line each: there are few of them.
+            corpus.setdefault(label, []).extend(examples * 3)
+        model = IntentModel(corpus)
+        _models[key] = model
+        while len(_models) > _MAX_MODELS:
+            _models.popitem(last=False)
+        return model

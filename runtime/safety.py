@@ -1,0 +1,194 @@
+"""Refusal detectors: prompt injection, requests for others' data, and the twin's guardrails.
+
+Each detector returns the first match with the pattern's name, so the audit can
+say exactly what fired. Patterns run over every view from ``normalize``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from runtime.normalize import detection_views, fold
+from runtime.text import content_tokens, stem
+
+_OVERRIDE_VERB = r"(?:ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|abandon|discard|delete|erase|set aside)"
+_PRIOR = r"(?:all|any|every|the|your|my|previous|prior|above|earlier|preceding|former|original|initial|system|existing|current|old|those|these|its|default|safety|\s)*"
+_RULES = (
+    r"(?:instructions?|rules?|prompts?|directives?|guidelines?|programming|constraints?|guardrails?|policies|policy"
+    r"|restrictions?|commands?|orders|settings|training|context|persona|filters?|safeguards?)"
+)
+_SECRET_OBJECT = (
+    r"(?:system\s*prompt|system\s*message|initial\s*prompt|original\s*prompt|hidden\s*prompt|pre-?prompt|meta\s*prompt"
+    r"|(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial)\s+"
+    r"(?:instructions?|config(?:uration)?|settings|rules|prompt|spec(?:ification)?|guidelines|directives)"
+    r"|persona\s*spec(?:ification)?|twin\s*spec|spec\s*json|guardrails?\s*(?:list|config)?"
+    r"|config(?:uration)?\s*(?:file|json|yaml)|instructions\s+(?:you\s+were\s+given|above|you\s+follow)"
+    r"|rules\s+you\s+(?:follow|were\s+given|operate\s+under)|prompt\s+you\s+were\s+given|your\s+instructions"
+    r"|api[\s_-]*keys?|secret[\s_-]*keys?|access[\s_-]*tokens?|auth(?:entication)?[\s_-]*tokens?|passwords?"
+    r"|credentials|env(?:ironment)?\s*variables|\.env\s*file|database\s*(?:password|url|credentials|connection))"
+)
+
+INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "override_instructions": rf"\b{_OVERRIDE_VERB}\b{_PRIOR}\b{_RULES}\b",
+        "new_instructions": r"\b(?:new|updated|real|actual|true)\s+(?:system\s+)?(?:instructions?|rules|directives?)\s*(?::|are|follow)",
+        "role_change": (
+            r"\b(?:you\s+are\s+(?:now|no\s+longer)|from\s+now\s+on,?\s+(?:you|act|respond|behave)"
+            r"|act\s+as\s+(?:if\s+you\s+(?:were|are|have)|an?\s+(?:unrestricted|unfiltered|uncensored|different|new|evil|rogue|jailbroken))"
+            r"|pretend\s+(?:that\s+)?(?:you\s+(?:are|have|were)|to\s+be)\s+(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|different|another|evil|rogue|ai|assistant|system|admin|developer|chatgpt|gpt|model|without)"
+            r"|role-?play\s+as\s+(?:an?\s+)?(?:unrestricted|unfiltered|ai|assistant|system|admin|evil|rogue|hacker)"
+            r"|stop\s+being\s+(?:maya|a\s+twin|the\s+twin|yourself)|switch\s+(?:to|into)\s+\w+\s+mode)"
+        ),
+        "jailbreak_mode": (
+            r"\b(?:developer|dev|debug|god|admin|sudo|root|maintenance|unrestricted|jailbreak|jailbroken|dan)\s+mode\b"
+            r"|\bjailbreak\b|\bdo\s+anything\s+now\b|\bno\s+(?:restrictions|filters|guardrails|limits|rules)\s+(?:apply|mode)\b"
+            r"|\bwithout\s+(?:any\s+)?(?:restrictions|filters|guardrails|censorship|rules)\b"
+        ),
+        "reveal_secrets": (
+            r"\b(?:show|reveal|print|display|repeat|output|tell|give|share|dump|leak|expose|list|paste|send|read|recite|return|write\s+out|spell\s+out|disclose|provide|what\s+(?:is|are|was|were)|what's)\b"
+            rf"[^.?!\n]{{0,40}}?\b{_SECRET_OBJECT}"
+        ),
+        "prompt_verbatim": (
+            r"\b(?:repeat|print|output|copy|quote)\b[^.?!\n]{0,40}\b(?:everything|all|the\s+text|the\s+words|the\s+content)\b"
+            r"[^.?!\n]{0,30}\b(?:above|before\s+this|so\s+far|this\s+line|you\s+were\s+told)\b"
+        ),
+        "system_tag": r"(?:<\s*/?\s*system\s*>|\[\s*system\s*\]|###\s*system|<\|im_start\|>|\bsystem\s*override\b|\badmin\s*override\b)",
+    }.items()
+}
+
+_OTHERS = (
+    r"(?:other|another|others'|other\s+people's|previous|last|prior|earlier|different|all\s+(?:the\s+)?(?:other\s+)?|every|someone\s+else's|somebody\s+else's|their)"
+)
+_PARTIES = r"(?:users?|clients?|customers?|tenants?|people|persons?|founders?|visitors?|companies|company's|startups?|accounts?|members?|owners?|portfolio\s+compan(?:y|ies)|athletes?|runners?|students?)"
+_PRIVATE = (
+    r"(?:conversations?|chats?|messages?|data|emails?|e-mails?|questions|history|histories|information|info|details|records|"
+    r"files|transcripts?|decks?|pitch\s*decks?|notes|contacts?|phone\s+numbers?|addresses|logs?|sessions?|workspace|training\s+plans?|results|dms)"
+)
+
+EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern)
+    for name, pattern in {
+        "others_private_data": rf"\b{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}(?:'s?|s')?\s+(?:\w+\s+){{0,2}}{_PRIVATE}\b",
+        "others_private_data_of": rf"\b{_PRIVATE}\s+(?:of|from|with|by)\s+(?:the\s+)?{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}\b",
+        "what_others_said": (
+            rf"\bwhat\s+(?:did|have|has|do)\s+(?:the\s+|your\s+)?{_OTHERS}\s+(?:\w+\s+){{0,2}}{_PARTIES}\s+"
+            r"(?:ask|asked|say|said|send|sent|tell|told|write|wrote|share|shared|talk|discuss)"
+        ),
+        "who_else": r"\bwho\s+else\s+(?:has\s+|have\s+)?(?:talked|spoken|chatted|asked|messaged|written|pitched|contacted|booked)",
+        "list_parties": rf"\b(?:list|show|give|tell|name|export|dump)\b[^.?!]{{0,20}}\b(?:all\s+)?(?:your|the)\s+(?:other\s+)?{_PARTIES}\b[^.?!]{{0,30}}\b(?:you(?:'ve|\s+have)?\s+(?:talked|spoken|chatted|met|worked)|emails?|names|contacts?|list|data|conversations?|using|signed)",
+        "cross_tenant": r"\b(?:another|other|different)\s+(?:tenant|workspace|organi[sz]ation|org|account|twin)'?s?\b[^.?!]{0,40}\b(?:data|rows|records|conversations?|chats?|messages?|users?|files|spec|info|details)\b",
+        "access_other_account": r"\b(?:log\s*in|login|sign\s*in|switch|access|read|query|open)\b[^.?!]{0,20}\b(?:as|into|to)\s+(?:another|other|a\s+different|someone\s+else's)\s+(?:user|account|tenant|workspace|client)",
+        "sql_probe": r"\b(?:select\s+\*?\s*from|union\s+select|drop\s+table|information_schema|pg_catalog|set\s+app\.tenant)\b",
+    }.items()
+}
+
+
+@dataclass(frozen=True)
+class SafetyHit:
+    kind: str  # injection | exfiltration | guardrail
+    pattern: str
+    excerpt: str
+
+
+def _search(patterns: dict[str, re.Pattern[str]], text: str) -> tuple[str, str] | None:
+    for view in detection_views(text):
+        for name, pattern in patterns.items():
+            match = pattern.search(view)
+            if match:
+                return name, match.group(0)[:120]
+    return None
+
+
+def injection_hit(text: str) -> SafetyHit | None:
+    found = _search(INJECTION_PATTERNS, text)
+    return SafetyHit("injection", *found) if found else None
+
+
+def exfiltration_hit(text: str) -> SafetyHit | None:
+    found = _search(EXFILTRATION_PATTERNS, text)
+    return SafetyHit("exfiltration", *found) if found else None
+
+
+# Patterns that signal each common guardrail topic, beyond the topic's own words.
+_TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
+    "medical": (
+        r"medic(?:al|ine|ation|ations)", r"meds", r"doctors?", r"diagnos\w*", r"symptoms?", r"diseases?", r"illness",
+        r"ibuprofen", r"paracetamol", r"acetaminophen", r"aspirin", r"antibiotics?", r"dosage", r"\d+\s?mg",
+        r"prescri\w+", r"migraines?", r"headaches?", r"fever", r"rash", r"infection", r"cancer", r"diabet\w+",
+        r"blood\s+pressure", r"chest\s+pains?", r"depress(?:ion|ed)", r"surgery", r"pregnan\w+", r"vaccin\w+",
+        r"tumou?r", r"allerg\w+", r"insulin", r"vomit\w*", r"dizz\w+", r"ozempic", r"adderall", r"xanax",
+        r"melatonin", r"inflamm\w+", r"tendinitis", r"tendonitis", r"fractur\w+", r"sprain\w*", r"shin\s+splints",
+        r"(?:knee|hip|back|foot|ankle|calf|heel)\s+(?:pain|hurts?|injury)", r"hurts?\s+when", r"should\s+i\s+take\s+\w+\s+for",
+        r"(?:pain|sick|ill)\b.{0,40}\bwhat\s+(?:is|could)\s+(?:it|this|wrong)", r"plantar", r"asthma", r"anemi\w+",
+    ),
+    "legal": (
+        r"legal(?:ly)?", r"lawyers?", r"attorneys?", r"sue", r"suing", r"sued", r"lawsuits?", r"litigation",
+        r"liab(?:le|ility)", r"illegal", r"non-?competes?", r"custody", r"divorce", r"immigration", r"visas?",
+        r"copyright", r"trademarks?", r"defamation", r"evict\w*", r"arrest\w*", r"criminal", r"wrongful",
+        r"(?:break|breach|void)\w*\s+(?:my|the|a|our)\s+(?:contract|lease|agreement)", r"court",
+        r"can\s+(?:i|we|they|he|she)\s+(?:legally|be\s+sued|get\s+sued)", r"against\s+the\s+law",
+    ),
+    "stock": (
+        r"stocks?", r"ticker", r"crypto\w*", r"bitcoin", r"ethereum", r"dogecoin", r"nasdaq", r"s&p", r"etfs?",
+        r"(?:buy|sell|short|hold|dump)(?:ing)?\s+(?:some\s+)?(?:\w+\s+)?shares", r"shares\s+of\s+(?:apple|tesla|nvidia|amazon|google|microsoft|meta)",
+        r"(?:nvidia|tesla|apple|amazon|microsoft|google|meta|palantir|gamestop)\s+(?:shares|stock|now|at\s+this\s+price)",
+        r"(?:buy|sell)\s+(?:nvidia|tesla|apple|amazon|microsoft|palantir|gamestop)", r"day\s*trad\w+", r"public\s+markets?\s+pick",
+    ),
+    "politics": (
+        r"politic\w*", r"vote", r"voting", r"election\w*", r"democrats?", r"republicans?", r"labour\s+party",
+        r"tor(?:y|ies)", r"left-?wing", r"right-?wing", r"president\s+\w+", r"prime\s+minister", r"senators?",
+        r"congress", r"parliament", r"trump", r"biden", r"kamala", r"ballot", r"abortion", r"gun\s+control",
+        r"political\s+part(?:y|ies)", r"which\s+party",
+    ),
+    "religion": (r"religio\w+", r"church", r"mosque", r"synagogue", r"prayer", r"bible", r"quran", r"atheis\w+"),
+    "gossip": (
+        r"gossip", r"rumou?rs?", r"dirt\s+on", r"scandal\w*", r"heard\s+(?:that|a\s+rumou?r)", r"is\s+it\s+true\s+that",
+        r"behind\s+the\s+scenes\s+at", r"spill", r"(?:the\s+)?tea\s+on", r"affair", r"going\s+(?:bust|under)",
+        r"about\s+to\s+(?:fold|collapse|go\s+under)", r"trash[- ]?talk\w*", r"badmouth\w*", r"what'?s\s+really\s+going\s+on\s+(?:at|with)",
+    ),
+    "diet": (r"diet\s+pills?", r"weight[- ]loss\s+(?:pills?|drugs?|meds|shots?|injections?)", r"fat\s+burners?", r"appetite\s+suppress\w*", r"slimming", r"phentermine", r"ozempic", r"wegovy"),
+    "drugs": (r"prescription", r"opioids?", r"steroids?", r"painkillers?", r"xanax", r"adderall", r"oxycodone", r"tramadol", r"codeine", r"epo\b", r"doping", r"ped'?s\b"),
+    "tax": (r"tax(?:es|ed)?", r"irs", r"hmrc", r"deduct\w*", r"write[- ]offs?", r"vat"),
+    "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),
+}
+TOPIC_LEXICON: dict[str, re.Pattern[str]] = {
+    category: re.compile(r"\b(?:" + "|".join(terms) + r")\b") for category, terms in _TOPIC_LEXICON_SOURCE.items()
+}
+
+_TOPIC_ALIASES = {
+    "medical": ("medical", "health", "medicine", "diagnosis", "injur", "clinical"),
+    "legal": ("legal", "law"),
+    "stock": ("stock", "invest", "trading", "securit", "crypto", "financial advice"),
+    "politics": ("politic", "election", "voting"),
+    "religion": ("religio", "faith"),
+    "gossip": ("gossip", "rumor", "rumour", "competitor"),
+    "diet": ("diet", "weight loss", "pills"),
+    "drugs": ("prescription", "drug", "medication"),
+    "tax": ("tax",),
+    "weapons": ("weapon", "firearm"),
+}
+
+
+def _topic_categories(topic: str) -> list[str]:
+    lowered = topic.lower()
+    return [cat for cat, aliases in _TOPIC_ALIASES.items() if any(alias in lowered for alias in aliases)]
+
+
+_GENERIC_TOPIC_WORDS = {"advic", "question", "topic", "inform", "discuss", "talk", "specif", "person", "detail", "about"}
+
+
+def guardrail_hit(text: str, forbidden_topics: list[str]) -> SafetyHit | None:
+    """A forbidden topic of the twin's spec that the message is about."""
+    folded = fold(text)
+    stems = {stem(token) for token in content_tokens(folded)}
+    for topic in forbidden_topics:
+        topic_stems = {stem(t) for t in content_tokens(topic.lower())} - _GENERIC_TOPIC_WORDS
+        if topic_stems and topic_stems <= stems:
+            return SafetyHit("guardrail", topic, topic)
+        for category in _topic_categories(topic):
+            match = TOPIC_LEXICON[category].search(folded)
+            if match:
+                return SafetyHit("guardrail", topic, match.group(0))
+    return None
