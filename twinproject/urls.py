@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from twinproject.login_throttle import ThrottledAdminLoginForm
+
 admin.site.site_header = "Twin Runtime"
 admin.site.site_title = "Twin Runtime"
 admin.site.index_title = "Your twins"
+admin.site.login_form = ThrottledAdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),

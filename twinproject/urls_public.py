@@ -3,6 +3,11 @@
 from django.contrib import admin
 from django.urls import path
 
+from twinproject.login_throttle import ThrottledAdminLoginForm
+
+# The same admin site as the tenants' (twinproject/urls.py); set here too for a process that serves only this host.
+admin.site.login_form = ThrottledAdminLoginForm
+
 urlpatterns = [
     path("admin/", admin.site.urls),
 ]
