@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-WORKFLOW_FIELDS = ("description", "required_inputs", "steps", "template", "output_schema")
+WORKFLOW_FIELDS = ("description", "required_inputs", "steps", "template", "output_schema", "examples")
 
 
 def output_schema_for(name: str) -> str:
@@ -23,6 +23,7 @@ def _builtin(name: str, description: str, required_inputs: list[str], steps: lis
         "steps": steps,
         "template": template,
         "output_schema": output_schema_for(name),
+        "examples": [],  # the router's own corpus covers the built-ins
     }
 
 
@@ -107,6 +108,7 @@ def _custom(name: str) -> dict[str, Any]:
         "steps": [],
         "template": None,
         "output_schema": output_schema_for(name),
+        "examples": [],
     }
 
 

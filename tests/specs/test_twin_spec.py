@@ -27,6 +27,7 @@ WORKFLOW_KEYS = {
     "steps",
     "template",
     "output_schema",
+    "examples",
 }
 
 
@@ -101,6 +102,7 @@ def test_a_spec_workflow_overrides_a_builtin_field_by_field_and_adds_its_own():
         "steps": [],
         "template": "DD: {company}",
         "output_schema": "workflow.due_diligence.v1",
+        "examples": [],
     }
     assert list(effective)[-1] == "due_diligence"
     effective["answer"]["steps"].append("mutated")
