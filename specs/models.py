@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -52,6 +53,9 @@ class PersonaSpec(TenantScopedModel):
         ARCHIVED = "archived", "Archived"
 
     class Source(models.TextChoices):
+        # Our services never set ROLLBACK: a rollback re-publishes the earlier row itself
+        # and records a rollback event. DESIGN.md lists the value, for a version that
+        # another tool recreates from an earlier one.
         MANUAL = "manual", "Manual"
         LEARNING_INPUT = "learning_input", "Learning input"
         ROLLBACK = "rollback", "Rollback"
@@ -99,7 +103,7 @@ class PersonaSpec(TenantScopedModel):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
-    def activate(self, *, at: timezone.datetime) -> None:
+    def activate(self, *, at: datetime) -> None:
         self.status = self.Status.ACTIVE
         self.published_at = at
 
