@@ -132,9 +132,8 @@ def _fraction(values: list[bool]) -> float:
 def eval_report(results: list[CaseResult]) -> dict[str, Any]:
     expected = [r.case.expected_action for r in results]
     got = [str(r.decision.action) for r in results]
-    precision, recall, f1, support = precision_recall_fscore_support(
-        expected, got, labels=ACTIONS, zero_division=0
-    )
+    precision, recall, f1, support = precision_recall_fscore_support(expected, got, labels=ACTIONS, zero_division=0)
+    pairs = list(zip(expected, got, strict=True))
     bands = []
     for low, high in BANDS:
         inside = [r for r in results if low <= r.decision.confidence < high]
@@ -162,7 +161,7 @@ def eval_report(results: list[CaseResult]) -> dict[str, Any]:
         },
         "confusion_matrix": {
             "labels": ACTIONS,
-            "rows": [[sum(1 for e, g in zip(expected, got, strict=True) if e == a and g == b) for b in ACTIONS] for a in ACTIONS],
+            "rows": [[pairs.count((a, b)) for b in ACTIONS] for a in ACTIONS],
         },
         "confidence_bands": bands,
         "failures": [

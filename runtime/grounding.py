@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from runtime.normalize import fold
-from runtime.text import STOP_WORDS, content_tokens, stem
+from runtime.text import STOP_WORDS, content_tokens, stem, word_count
 
 _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
     for name, pattern in {
-        "discount": r"\b(?:discount|coupon|promo\s*code|cheaper|lower\s+(?:the\s+|your\s+)?(?:price|rate|fee)|knock\s+\w+\s+off|waive|free\s+(?:session|trial|call|month|plan|coaching)|for\s+free|deal\s+on|special\s+(?:price|rate|offer))\b",
+        "discount": r"\b(?:\d+\s?%\s+off|discount|coupon|promo\s*code|cheaper|lower\s+(?:the\s+|your\s+)?(?:price|rate|fee)|knock\s+\w+\s+off|waive|free\s+(?:session|trial|call|month|plan|coaching)|for\s+free|deal\s+on|special\s+(?:price|rate|offer))\b",
         "price": r"\b(?:(?:what|how\s+much)\s+(?:do|would|will|does)\s+(?:you|she|maya|it)\s+(?:charge|cost)|your\s+(?:rate|rates|fee|fees|pricing|price)|quote\s+(?:me|for)|(?:give|send)\s+me\s+a\s+quote|how\s+much\s+(?:for|is)\s+(?:a|an|one|your)\s+\w*\s*(?:session|call|hour|consult\w*|plan|program|package|coaching|review))\b",
-        "meeting": r"\b(?:(?:can|could|shall|should)\s+(?:we|i)\s+(?:meet|hop\s+on|jump\s+on|get\s+on|schedule|book|set\s+up|arrange|grab|have)|(?:book|schedule|set\s+up|arrange|reserve)\s+(?:a|an|some|the)?\s*(?:call|meeting|time|slot|session|chat|coffee|intro|appointment|zoom|demo)|are\s+you\s+(?:free|available)|(?:meet|see)\s+(?:me|us)\s+(?:on|at|next|this|tomorrow)|your\s+calendar|calendly|(?:call|meet)\s+(?:me|us)\s+(?:on|at|next|this|tomorrow|today)|coffee\s+(?:next|this|on|tomorrow)|let'?s\s+(?:meet|talk\s+on|hop))\b",
+        "meeting": r"\b(?:(?:can|could|shall|should)\s+(?:we|i)\s+(?:meet|hop\s+on|jump\s+on|get\s+on|schedule|book|set\s+up|arrange|grab|have)|(?:book|schedule|set\s+up|arrange|reserve)\s+(?:a|an|some|the)?\s*(?:\S+\s+){0,2}(?:call|meeting|time|slot|session|chat|coffee|intro|appointment|zoom|demo)|are\s+you\s+(?:free|available)|(?:meet|see)\s+(?:me|us)\s+(?:on|at|next|this|tomorrow)|your\s+calendar|calendly|(?:call|meet)\s+(?:me|us)\s+(?:on|at|next|this|tomorrow|today)|coffee\s+(?:next|this|on|tomorrow)|let'?s\s+(?:meet|talk\s+on|hop|grab|get\s+(?:coffee|lunch|dinner|a\s+drink)|have\s+(?:coffee|lunch|dinner|a\s+call))|(?:\d{1,2}(?::\d\d)?\s*(?:am|pm)|noon|that|it)\s+work\s+for\s+you|does\s+\w+\s+work\s+for\s+you|when\s+(?:can|could)\s+we\s+(?:meet|talk|chat))\b",
         "contract": r"\b(?:sign|signing|countersign)\s+(?:the|a|an|our|this|my)?\s*(?:contract|agreement|nda|term\s*sheet|deal|safe|loi|document|papers?)|\b(?:send|draft)\s+(?:me\s+)?(?:the|a|an)\s+(?:contract|agreement|nda|term\s*sheet|offer\s+letter)\b|\bagree\s+to\s+(?:the|these|our|my)\s+terms\b",
         "promise": r"\b(?:promise|guarantee|commit(?:ment)?\s+to|pledge|swear|assure\s+me|can\s+you\s+confirm\s+(?:that\s+)?you(?:'ll|\s+will))\b",
         "investment": r"\b(?:will|would|can|could)\s+(?:you|maya|she)\s+(?:invest|fund|back|lead|join|participate)\b|\b(?:invest|put\s+money)\s+in\s+(?:my|our|us|me)\b|\b(?:lead|join)\s+(?:my|our)\s+(?:round|raise|seed|pre-?seed)\b",
+        "service": r"\b(?:will|would|could|can)\s+you\s+(?:personally\s+|please\s+)?(?:pace|coach|train|mentor|meet|call|join|come\s+to|attend|speak\s+at|sign|invest|lead|advise|sponsor|host|judge|interview|hire|employ|take\s+me\s+on|be\s+my|cover|waive|refund|hold|reserve)\s+(?:me|us|my|our|at|the|a|an|in|for)\b",
         "role": r"\b(?:will|would|can|could)\s+(?:you|maya|she)\s+(?:be|become)\s+(?:my|our|an?)\s+(?:advisor|adviser|mentor|board\s+member|coach|cofounder|co-founder|investor|reference|sponsor)\b|\bjoin\s+(?:my|our)\s+(?:board|advisory|team|startup|company)\b",
         "introduction": r"\b(?:(?:can|could|would|will)\s+you\s+(?:intro(?:duce)?|connect)\s+(?:me|us)\s+(?:to|with)|(?:make|give)\s+(?:me|us)\s+an?\s+intro(?:duction)?\s+to)\b",
-        "reservation": r"\b(?:hold|reserve|save)\s+(?:a|me\s+a|us\s+a|my)\s+(?:spot|seat|place|slot)\b|\b(?:sign\s+me\s+up|enrol+\s+me|register\s+me|add\s+me\s+to)\b",
+        "reservation": r"\b(?:hold|reserve|save)\s+(?:a|me\s+a|us\s+a|my)\s+(?:spot|seat|place|slot)\b|\b(?:sign\s+me\s+up|enrol+\s+me|register\s+me|add\s+me\s+to|put\s+(?:me|us)\s+(?:down|in)\s+for|book\s+(?:me|us)\s+(?:in|for|a|into|on))\b",
+        "terms": r"\block\s+in\s+(?:\$|\d|the|a|your|our|terms|it)|\bneed\s+a\s+(?:yes|commitment|decision|firm\s+answer)\s+(?:today|now|by|this)|\$\s?\d+\s?[km]?\s+from\s+you\b|\b(?:agree|commit)\s+to\s+(?:a|the|these|our)\s+(?:terms|cap|valuation|price)",
         "refund": r"\b(?:refund|money\s+back|reimburse\w*|cancel\s+my\s+(?:subscription|booking|order|plan))\b",
     }.items()
 }
@@ -28,16 +31,19 @@ _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
 _OWNER_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
     for name, pattern in {
-        "owner_opinion": r"\b(?:what(?:'s|\s+is|\s+are)\s+your\s+(?:take|view|views|opinion|opinions|thoughts|stance|position|feeling|feelings|verdict|perspective|philosophy|approach|rule|rules|policy|thesis|criteria|process|method|framework|advice|favou?rite|biggest|best|worst|go-to)|how\s+do\s+you\s+(?:feel|think|decide|evaluate|choose|pick|approach|handle|assess|judge|screen|structure|run|price|work|spend|prepare|manage|deal|balance|stay|keep|usually|typically|personally|invest)|do\s+you\s+(?:think|believe|like|love|hate|prefer|agree|support|recommend|personally|invest|back|fund|use|have|own|read|follow|still|ever|usually|typically|take|do|write|offer|mentor|coach|work|care|know|plan|want|miss|regret|remember|speak|live|drink|eat|run|watch|play)|are\s+you\s+(?:a\s+fan|into|bullish|bearish|for|against|worried|excited|optimistic|pessimistic|going|planning|attending|coming|speaking|hiring|investing|still|currently|married|single|based|from|open|available|on|in)|would\s+you\s+(?:ever|rather|personally|invest|back|fund|consider|recommend|say)|why\s+did\s+you|how\s+did\s+you|when\s+did\s+you|where\s+did\s+you|what\s+did\s+you|have\s+you\s+(?:ever|been|invested|worked|met|read|tried|seen|used|changed|decided|thought|considered|got|had|done|written|run|raced|coached|lived|visited)|did\s+you\s+(?:ever|go|study|work|start|found|sell|invest|like|enjoy|win|run|grow\s+up|always)|what\s+was\s+(?:your|it\s+like)|tell\s+me\s+about\s+(?:your|yourself)|who\s+(?:are|were)\s+your|which\s+\w+\s+(?:do|did|would)\s+you|your\s+(?:personal|own|private)|about\s+you(?:rself)?\b|where\s+(?:do|did)\s+you|what\s+(?:do|did)\s+you\s+(?:think|do|like|prefer|want|read|eat|drink|use|recommend|look\s+for|make\s+of)|what\s+(?:are|were)\s+you\s+(?:doing|working|reading|planning|up\s+to|thinking)|what\s+would\s+you\s+(?:do|say|pick|choose|recommend)(?:\s+if)?|how\s+(?:old|tall)\s+are\s+you|is\s+it\s+true\s+(?:that\s+)?you|where\s+are\s+you\s+(?:based|from|located))",
+        "owner_opinion": r"\b(?:what(?:'s|\s+is|\s+are)\s+your\s+(?:take|view|views|opinion|opinions|thoughts|stance|position|feeling|feelings|verdict|perspective|philosophy|approach|rule|rules|policy|thesis|criteria|process|method|framework|advice|favou?rite|biggest|best|worst|go-to)|how\s+do\s+you\s+(?:feel|think|decide|evaluate|choose|pick|approach|handle|assess|judge|screen|structure|run|price|work|spend|prepare|manage|deal|balance|stay|keep|usually|typically|personally|invest)|do\s+you\s+(?:think|believe|like|love|hate|prefer|agree|support|recommend|personally|invest|back|fund|use|have|own|read|follow|still|ever|usually|typically|take|do|write|offer|mentor|coach|work|care|know|plan|want|miss|regret|remember|speak|live|drink|eat|run|watch|play)|are\s+you\s+(?:a\s+fan|into|bullish|bearish|for|against|worried|excited|optimistic|pessimistic|going|planning|attending|coming|speaking|hiring|investing|still|currently|married|single|based|from|open|available|on|in)|would\s+you\s+(?:ever|rather|personally|invest|back|fund|consider|recommend|say)|why\s+did\s+you|how\s+did\s+you|when\s+did\s+you|where\s+did\s+you|what\s+did\s+you|have\s+you\s+(?:ever|been|invested|worked|met|read|tried|seen|used|changed|decided|thought|considered|got|had|done|written|run|raced|coached|lived|visited)|did\s+you\s+(?:ever|go|study|work|start|found|sell|invest|like|enjoy|win|run|grow\s+up|always)|what\s+was\s+(?:your|it\s+like)|tell\s+me\s+about\s+(?:your|yourself)|who\s+(?:are|were)\s+your|which\s+\w+\s+(?:do|did|would)\s+you|your\s+(?:personal|own|private)|about\s+you(?:rself)?\b|where\s+(?:do|did)\s+you|what\s+(?:do|did)\s+you\s+(?:think|do|like|prefer|want|read|eat|drink|use|recommend|look\s+for|make\s+of)|what\s+(?:are|were)\s+you\s+(?:doing|working|reading|planning|up\s+to|thinking)|what\s+would\s+you\s+(?:do|say|pick|choose|recommend)(?:\s+if)?|how\s+(?:old|tall)\s+are\s+you|is\s+it\s+true\s+(?:that\s+)?you|where\s+are\s+you\s+(?:based|from|located)|(?:are|were)\s+you\s+(?:going\s+to|gonna|\w+ing)\b|(?:where|when|what|how|why)\s+(?:are|were)\s+you\s+\w+ing|will\s+you\s+be\s+\w+|in\s+your\s+(?:life|career|childhood|family|twenties|thirties|past|free\s+time|spare\s+time)|(?:you|maya)\s+(?:founded|built|started|sold|ran|wrote|invested\s+in|backed|worked\s+at|studied|grew\s+up|lived|left|joined|quit|raised|exited)\b|(?:is|was)\s+\w+\s+something\s+you|what\s+(?:kind|type|sort)s?\s+of\s+\w+\s+do\s+you|who\s+\w+ed\s+you|when\s+you\s+were\s+\w+ing|what\s+\w+\s+do\s+you\s+(?:personally|usually|use|wear|train|run|read|eat|drink|listen)|do\s+you\s+\w+\s+(?:personally|yourself))",
+        "owner_third_person": r"\b(?:does|did|is|was|has|will|would|can)\s+{owner}\b|\b{owner}'s\s+\w+|\b{owner}\s+(?:think|thinks|believe|believes|like|likes|prefer|prefers|invest|invests|say|says|feel|feels)\b",
         "owner_possessive": r"\byour\s+(?:family|kids|children|wife|husband|partner|spouse|parents|mom|dad|mother|father|home|house|hometown|childhood|age|birthday|salary|net\s+worth|income|health|religion|politics|hobbies|weekend|vacation|holiday|plans?|schedule|calendar|portfolio|investments?|returns|exits?|fund|companies|startup|company|previous\s+company|first\s+company|background|story|history|career|past|education|degree|school|university|mba|book|books|podcast|newsletter|blog|talks?|mentor|mentors|heroes|inspiration|regrets?|mistakes?|biggest\s+\w+|favou?rite\s+\w+|daily\s+routine|routine|morning|diet|training|races?|marathons?|pr|pb|next\s+\w+|upcoming\s+\w+|goals?|priorities|focus|thesis|criteria|process|framework|stance|position|decision|decisions|opinion|take|view|office\s+hours|check\s+size|availability|rates?|fees?|policy|rules?\s+(?:for|on|about)|team|partners?|co-?investors?|deal\s*flow|pipeline|lp|lps)\b",
     }.items()
 }
 
 _SMALLTALK = re.compile(
-    r"^\s*(?:h(?:i+|ey+|ello+|owdy)|yo|sup|good\s+(?:morning|afternoon|evening|night)|thanks?(?:\s+(?:a\s+lot|so\s+much|you|again))*|thank\s+you(?:\s+\w+)*|"
+    r"^(?=.*[a-z])\s*(?:h(?:i+|ey+|ello+|owdy)|yo|sup|good\s+(?:morning|afternoon|evening|night)|thanks?(?:\s+(?:a\s+lot|so\s+much|you|again))*|thank\s+you(?:\s+\w+)*|"
     r"ty|thx|cheers|cool|great|awesome|nice|perfect|ok(?:ay)?|got\s+it|bye|goodbye|see\s+you|see\s+ya|have\s+a\s+(?:good|nice|great)\s+\w+|"
     r"how\s+are\s+you(?:\s+doing)?(?:\s+today)?|how'?s\s+it\s+going|what'?s\s+up|nice\s+to\s+meet\s+you|who\s+are\s+you|what\s+(?:can|do)\s+you\s+do|"
-    r"what\s+are\s+you|are\s+you\s+(?:a\s+)?(?:bot|ai|real|human|robot)|lol|haha\w*|:\)|\W)*[\s!.?:)]*$"
+    r"what\s+are\s+you|are\s+you\s+(?:a\s+)?(?:bot|ai|real|human|robot)|lol|haha\w*|:\)|wait|so|um+|oh|ah|"
+    r"(?:am\s+i|is\s+this|are\s+you)\s+(?:talking\s+to\s+|chatting\s+with\s+)?(?:a\s+|an\s+|the\s+)?(?:bot|ai|human|real\s+\w+|robot|person|machine)(?:\s+or\s+(?:a\s+|an\s+|the\s+)?(?:bot|ai|human|real\s+\w+|robot|person))?|"
+    r"{owner}|\W)*[\s!.?:)]*$"
 )
 
 _VAGUE_WORDS = {
@@ -45,6 +51,8 @@ _VAGUE_WORDS = {
     "thoughts", "idea", "ideas", "advice", "input", "opinion", "look", "check", "sort", "out", "figure", "handle", "deal",
     "work", "task", "need", "want", "able", "possible", "mind", "ask", "asking", "again", "same", "more", "else",
     "please", "pls", "plz", "maybe", "sure", "think", "know", "doing", "wondering", "curious", "hmm", "hm", "um", "uh",
+    "fix", "improve", "better", "go", "start", "begin", "now", "continue", "yes", "no", "view",
+    "take", "feedback", "say", "suggestions", "recommendations", "recommend", "suggest", "stuck", "confused",
 }  # fmt: skip
 
 
@@ -74,19 +82,51 @@ def commitment_hit(text: str) -> str | None:
     return None
 
 
-def owner_specific_hit(text: str, owner_names: tuple[str, ...]) -> str | None:
+# In owner_chat the owner asks about themselves in the first person.
+_OWNER_SELF = re.compile(
+    r"\b(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+my\s+(?!\w+\s+(?:deck|draft|notes|email|post|plan)\b)|what\s+do\s+i\s+(?:think|believe|say|feel|prefer)|"
+    r"do\s+you\s+know\s+(?:where|what|when|how|who|if|whether|why)\s+i|what\s+did\s+i\s+(?:say|tell|decide|write)|"
+    r"(?:am|was)\s+i\s+(?:planning|going|raising|hiring|attending|speaking|\w+ing)|how\s+many\s+\w+\s+(?:am|do|did)\s+i|"
+    r"my\s+(?:opinion|view|views|take|rule|rules|plans?|favou?rite|stance|position|policy|thoughts)\b|what\s+will\s+you\s+tell\s+them|"
+    r"if\s+(?:someone|anyone|a\s+founder|people)\s+asks?|what\s+(?:do\s+|would\s+|will\s+)?you\s+tell\s+\w+\s+about)"
+)
+
+
+def owner_specific_hit(text: str, owner_names: tuple[str, ...], *, owner_chat: bool = False) -> str | None:
     folded = fold(text)
     for name, pattern in _OWNER_PATTERNS.items():
+        if name == "owner_third_person":
+            continue
         if pattern.search(folded):
             return name
     for owner in owner_names:
-        if owner and re.search(rf"\b{re.escape(owner)}(?:'s)?\b", folded):
+        if owner and re.search(
+            _OWNER_PATTERNS["owner_third_person"].pattern.replace("{owner}", re.escape(owner)), folded
+        ):
             return "owner_named"
+    if owner_chat and _OWNER_SELF.search(folded):
+        return "owner_self"
     return None
 
 
-def is_smalltalk(text: str) -> bool:
-    return bool(_SMALLTALK.match(fold(text)))
+def owner_self_hit(text: str) -> bool:
+    """The owner, in owner_chat, asks about themselves ("what's my view on ...")."""
+    return bool(_OWNER_SELF.search(fold(text)))
+
+
+_SMALLTALK_OPENERS = re.compile(
+    r"^\W*(?:hi|hey|hello|yo|thanks|thank\s+you|thx|ty|cheers|lol|haha\w*|cool|great|awesome|nice|perfect|ok|okay|bye|"
+    r"goodbye|good\s+(?:morning|afternoon|evening|night)|nice\s+to\s+meet|appreciate\s+it|love\s+it|much\s+appreciated)\b"
+)
+
+
+def is_smalltalk(text: str, owner_names: tuple[str, ...] = ()) -> bool:
+    names = "|".join(re.escape(n) for n in owner_names if n) or "(?!)"
+    folded = re.sub(r"[^\w\s'?!.,:)(]", " ", fold(text))
+    if re.match(_SMALLTALK.pattern.replace("{owner}", names), folded):
+        return True
+    # "lol thanks, that made my day": a pleasantry that asks for nothing.
+    return bool(_SMALLTALK_OPENERS.match(folded)) and word_count(folded) <= 8 and "?" not in folded
 
 
 def is_vague(text: str) -> bool:
@@ -96,8 +136,42 @@ def is_vague(text: str) -> bool:
 
 
 _QUESTION_NOISE = {
-    "your", "view", "opinion", "think", "take", "thought", "feel", "favourit", "favorit", "person", "maya", "realli",
-    "actual", "current", "usual", "typic", "general", "honest", "quick", "question", "wonder", "curious", "ask",
+    "your",
+    "view",
+    "opinion",
+    "think",
+    "take",
+    "thought",
+    "feel",
+    "person",
+    "realli",
+    "actual",
+    "current",
+    "usual",
+    "typic",
+    "general",
+    "honest",
+    "quick",
+    "question",
+    "wonder",
+    "curious",
+    "ask",
+    "day",
+    "way",
+    "time",
+    "good",
+    "best",
+    "thing",
+    "lot",
+    "tell",
+    "share",
+    "explain",
+    "describ",
+    "mind",
+    "nutshel",
+    "experi",
+    "remind",
+    "founder",
 }
 
 
@@ -115,17 +189,28 @@ def grounding_for(question: str, sources: list[Source], owner_names: tuple[str, 
     keys = _key_stems(question, owner_names)
     if not keys:
         return Grounding(False, 0.0, ())
+    texts = {s.id: _key_stems(f"{s.title} {s.text}", owner_names) for s in sources}
+    # Words most candidates share (the twin's everyday vocabulary) say least about a match.
+    n = max(len(sources), 4)
+    weight = {k: math.log((n + 1) / (0.5 + sum(k in t for t in texts.values()))) for k in keys}
+    total = sum(weight.values()) or 1.0
+
+    def coverage(stems: set[str]) -> float:
+        return sum(weight[k] for k in keys & stems) / total
+
     scored: list[tuple[float, Source]] = []
     for source in sources:
         if source.kind == "faq":
-            faq_question = source.title
-            overlap = len(keys & _key_stems(faq_question, owner_names)) / len(keys)
-            body_overlap = len(keys & _key_stems(source.text, owner_names)) / len(keys)
-            score = max(overlap, 0.8 * body_overlap)
+            score = max(coverage(_key_stems(source.title, owner_names)), 0.8 * coverage(texts[source.id]))
         else:
-            score = len(keys & _key_stems(f"{source.title} {source.text}", owner_names)) / len(keys)
+            score = coverage(texts[source.id])
         scored.append((score, source))
     scored.sort(key=lambda pair: (-pair[0], pair[1].id))
     best = scored[0][0] if scored else 0.0
-    supporting = tuple(source for score, source in scored if score >= max(0.5, best - 0.15))[:3]
-    return Grounding(best >= 0.6 and len(keys) >= 1, round(best, 3), supporting)
+    # One shared word is chance, not grounding: a lone key term must be in an FAQ question or a title.
+    needed = 0.6 if len(keys) >= 2 else 1.0
+    supporting = tuple(source for score, source in scored if score >= max(needed, best - 0.15))[:3]
+    if len(keys) == 1:
+        supporting = tuple(s for s in supporting if keys <= _key_stems(s.title, owner_names))
+    grounded = bool(supporting) and best >= needed
+    return Grounding(grounded, round(best, 3), supporting if grounded else ())

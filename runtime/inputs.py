@@ -25,11 +25,13 @@ _GENERIC = {
     "brainstorm", "brainstorming", "ideas", "idea", "evaluate", "evaluation", "compare", "assess", "write", "draft",
     "writing", "piece", "text", "problem", "issue", "issues", "problems", "question", "questions", "advice", "thoughts",
     "look", "check", "quick", "quickly", "asap", "today", "tomorrow", "sure", "please", "pls", "kindly", "maybe",
-    "options", "option", "choices", "choice", "doc", "document", "notes", "material", "draft", "deck", "work", "task",
+    "options", "option", "choices", "choice", "doc", "document", "notes", "material", "deck", "work", "task",
     "figure", "sort", "handle", "deal", "make", "create", "come", "give", "send", "prepare", "put", "together",
     "wrong", "going", "happening", "fix", "analysis", "analyze", "analyse", "outline", "roadmap", "strategy", "below",
-    "above", "attached", "following", "mine", "stuff", "bit", "lot", "way", "best", "good", "great", "ok", "okay",
+    "above", "attached", "following", "mine", "bit", "lot", "way", "best", "good", "great", "ok", "okay",
     "hey", "hi", "hello", "twin", "maya", "need", "needs", "want", "wanna", "gonna", "trying", "try", "ask", "go",
+    "business", "startup", "company", "companies", "finger", "nothing", "life", "job", "names", "name", "list",
+    "brutal", "honest", "run", "why", "broken", "terrible", "bad", "worse",
 }  # fmt: skip
 
 _DEICTIC = re.compile(
@@ -44,6 +46,9 @@ class Evidence:
     message: str
     history_user: tuple[str, ...]
     pinned: dict[str, str]
+    history_twin: tuple[str, ...] = ()
+    # The message answers the twin's request for material ("paste the slides") with the material itself.
+    reply_is_material: bool = False
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -67,16 +72,22 @@ def material_block(text: str) -> str:
     return best
 
 
+_TWIN_MATERIAL_MIN_WORDS = 25
+
+
 def _has_material(evidence: Evidence) -> bool:
     for text in evidence.spoken:
         if word_count(material_block(text)) >= _MATERIAL_MIN_WORDS:
             return True
+    # The twin's own earlier answer is material too ("now boil that down").
+    if any(word_count(text) >= _TWIN_MATERIAL_MIN_WORDS for text in evidence.history_twin[-1:]):
+        return True
     return any(word_count(value) >= 8 for value in evidence.pinned.values())
 
 
 def _concrete_terms(text: str) -> list[str]:
     cleaned = _DEICTIC.sub(" ", text.lower())
-    return [t for t in content_tokens(cleaned) if t not in _GENERIC and not t.isdigit() or re.fullmatch(r"\d+%?", t)]
+    return [t for t in content_tokens(cleaned) if (t not in _GENERIC and not t.isdigit()) or re.fullmatch(r"\d+%?", t)]
 
 
 def _any(evidence: Evidence, pattern: re.Pattern[str]) -> bool:
@@ -89,15 +100,18 @@ _PROBLEM = re.compile(
     r"struggl\w*|bugs?|crash\w*|los(?:ing|e|t)|miss(?:ed|ing)?|down|decreas\w*|plateau\w*|flat(?:lined)?|worse|leak\w*|complain\w*|"
     r"behind|delay\w*|late|spik\w*|jump(?:ed)?|increas\w*|rising|rose|high|tanked|tanking|disappoint\w*|underperform\w*|hurt\w*|"
     r"injur\w*|tired|exhaust\w*|burn(?:ed|t)?\s*out|conflict\w*|fight\w*|quit\w*|leaving|left|bounc\w*|abandon\w*|stopped|"
-    r"keeps?\s+\w+ing|error\w*|timeouts?|problem\s+(?:is|with)|issue\s+(?:is|with)|wrong\s+with|why\s+(?:is|are|do|does|did|has|have))\b"
+    r"keeps?\s+\w+ing|error\w*|timeouts?|problem\s+(?:is|with)|issue\s+(?:is|with)|wrong\s+with|why\s+(?:is|are|do|does|did|has|have)|"
+    r"zero|none|nobody|no\s+one|never|without\s+\w+ing|terrible|awful|bad|poor|weak|killing|churned|ghost\w*|quiet|"
+    r"too\s+(?:early|late|slow|expensive|high|low|long)|only\s+\d|almost\s+no|hardly|barely|stopped|dead|dying)\b"
 )
 _CONTEXT = re.compile(
     r"(?:\d|\b(?:since|last|past|this|next)\s+(?:week|month|quarter|year|sprint|release|launch|season|few)|\b(?:q[1-4]|yesterday|"
     r"recently|lately|ago|weeks?|months?|days?|years?|hours?|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|monday|tuesday|wednesday|thursday|friday|weekend)\b|\b(?:we(?:'re|\s+are)\s+an?|we\s+(?:have|sell|run|"
-    r"make|build|launched|changed|switched|moved|hired|added|started|use)|our\s+(?:team|company|startup|app|product|store|shop|"
-    r"customers|users|clients|site|website|funnel|pricing|plan|platform|service|b2b|b2c|saas|business)|i(?:'m|\s+am)\s+an?|"
+    r"make|build|launched|changed|switched|moved|hired|added|started|use)|our\s+(?:team|app|store|shop|"
+    r"customers|users|clients|site|website|funnel|pricing|platform|b2b|b2c|saas|champions|reps|pipeline)|i(?:'m|\s+am)\s+an?|"
     r"i\s+(?:run|have|use|work|train|manage|launched|changed|started|switched)|after\s+(?:we|i|the)|when\s+(?:we|i|the)|"
+    r"i(?:'ve|\s+have)\s+(?:had|been|done|tried|sent|run)|we(?:'ve|\s+have)\s+(?:had|been|done|tried|sent|got|run)|"
     r"b2b|b2c|saas|ecommerce|e-commerce|marketplace|mrr|arr|cac|ltv|nps|conversion|retention|metrics?|dashboard|ios|android))"
 )
 _CONSTRAINTS = re.compile(
@@ -124,16 +138,32 @@ _AUDIENCE = re.compile(
     r"designers?|leads?|prospects?|buyers?|suppliers?|vendors?|press|journalists?|reporters?|mentors?|advisors?|professors?|"
     r"teachers?|kids|family|friends?|neighbou?rs?|landlords?|tenants?|linkedin|twitter|x|instagram|newsletter|blog|website|"
     r"product\s+hunt|hacker\s+news|reddit|coach|athletes?|club|group|class|ceo|cto|cfo|vp|execs?|executives?|leadership|hr|"
-    r"sales\s+team|marketing\s+team|stakeholders?|shareholders?|public|everyone|list|church|school|committee|jury|panel)\b"
-    r"|\baudience\s+is|\breaders\s+are|\bwho\s+(?:will|would)\s+read"
+    r"sales\s+team|marketing\s+team|stakeholders?|shareholders?|public|everyone|list|church|school|committee|jury|panel|"
+    r"heads?|managers?|directors?|vps?|owners?|operators?|candidates?|applicants?|hires?|recruits?|distributors?|retailers?|"
+    r"restaurants?|agencies|brands?|shippers?|carriers?|warehouses?|dispatchers?|drivers?|contractors?|accountants?|"
+    r"lawyers?|doctors?|nurses?|patients?|gym\s+members?|beginners?|first-time\s+\w+|new\s+\w+|people|anyone|those)\b"
+    r"|\b(?:email|e-mail|note|letter|message|dm|text|memo|update|announcement|invite|invitation|intro|reply|response|"
+    r"thank-you|thank\s+you\s+note|pitch|proposal|post|tweet|thread|speech|toast|bio|cover\s+letter|newsletter|blurb|"
+    r"outreach|follow-?up)\s+(?:\w+\s+){0,2}(?:to|for)\s+(?!get\b|ask\b|announce\b|make\b|help\b|explain\b|me\b|us\b|myself\b|you\b|a\s+\w+\s+(?:call|meeting))\w+"
+    r"|\b(?:on|for)\s+(?:linkedin|twitter|x|instagram|tiktok|facebook|our\s+blog|my\s+blog|the\s+website|product\s+hunt|reddit|hacker\s+news)\b"
+    r"|\baudience\s+is|\breaders\s+are|\bwho\s+(?:will|would)\s+read|\b(?:it'?s|its)\s+(?:for|going\s+to)\s+\w+"
+)
+_AUDIENCE_REPLY = re.compile(
+    r"^\s*(?:it'?s\s+(?:for|to)\s+)?(?:(?:our|my|the|all|existing|current|new|potential|prospective|every|some)\s+)*(?:[\w-]+\s+){0,2}"
+    r"(?:customers?|users?|investors?|team|clients?|prospects?|founders?|managers?|employees|staff|board|partners?|buyers?|"
+    r"candidates?|readers?|subscribers?|followers?|members?|leads?|vps?|heads?|directors?|engineers?|runners?|athletes?)\b"
 )
 _GOAL = re.compile(
     r"\b(?:goal|aim|purpose|so\s+that|in\s+order\s+to|to\s+(?:get|ask|announce|invite|thank|explain|convince|persuade|pitch|"
     r"introduce|share|update|tell|request|apologi[sz]e|recruit|sell|promote|launch|raise|follow\s+up|decline|reject|welcome|"
     r"remind|inform|celebrate|congratulate|propose|negotiate|book|schedule|attract|grow|boost|increase|reduce|improve|name|"
-    r"find|help|make|get)|asking\s+for|announcing|inviting|thanking|explaining|requesting|pitching|introducing|"
-    r"for\s+(?:a|an|the|my|our)\s+\w+|about\s+(?:a|an|the|my|our|how|why|what)|ideas?\s+(?:for|to|on|about)|ways\s+to|names?\s+for|how\s+to|"
-    r"announce|invite|intro(?:duce)?|thank|update|pitch|launch|promote|follow[- ]up|apolog|cold\s+email|newsletter|post\s+about)\b"
+    r"find|help|make|get|keep|win|turn|drive|land|secure|book|bring|cut|save|hit|reach|recover|re-?engage|nudge|"
+    r"confirm|clarify|push|move|close|start|stop|build|encourage|motivate|celebrate|mark|welcome|onboard|warm\s+up)|"
+    r"asking\s+(?:\w+\s+){0,2}(?:for|to)|announcing|inviting|thanking|explaining|requesting|pitching|introducing|declining|rejecting|turning\s+down|"
+    r"about\s+(?:a|an|the|my|our|how|why|what|\w+ing)|ideas?\s+(?:for|to|on|about)|ways\s+to|names?\s+for|how\s+to|"
+    r"announce|announcement|invite|invitation|intro(?:duce|duction)?|thank|thank-you|update\s+on|launch|promote|follow[- ]up|"
+    r"apolog\w*|rejection|reminder|congratulat\w+|welcome|referral|renewal|upsell|want\s+(?:to|more|a|an|them|people|customers)|"
+    r"more\s+\w+|(?:that|which)\s+(?:would|will|could|might)\s+\w+|get\s+more|increase|reduce|improve|boost|grow)\b"
 )
 _OPTIONS = re.compile(
     r"\b(?:vs\.?|versus|or|between\s+\w+.{0,60}\s+and|compared?\s+(?:to|with)|option\s+(?:a|b|1|2|one|two)|"
@@ -168,9 +198,22 @@ def _context(evidence: Evidence) -> bool:
     return _any(evidence, _CONTEXT) and sum(len(_concrete_terms(t)) for t in evidence.texts) >= 3
 
 
+_PLAN_OBJECT = re.compile(
+    r"\bplan(?:ning)?\s+\w+ing\b|\bfrom\s+\S+\s+to\s+\S+|\bget\s+back\s+(?:to|into)\s+\w+"
+    r"|\bplan(?:ning)?\s+(?:for|to|out|our|my|the|a|an|how)\s+(?!this\b|that\b|it\b|something\b|things\b|these\b)\w+"
+    r"|\b(?:roadmap|plan|strategy|timeline|schedule)\s+(?:for|to)\s+(?!this\b|that\b|it\b|something\b|these\b)\w+"
+)
+
+
 def _objective(evidence: Evidence) -> bool:
-    return any(len(_concrete_terms(text)) >= 2 and (_OBJECTIVE.search(text.lower()) or len(_concrete_terms(text)) >= 3)
-               for text in evidence.texts)  # fmt: skip
+    for text in evidence.texts:
+        lowered = text.lower()
+        concrete = [t for t in _concrete_terms(lowered) if not _CONSTRAINTS.search(t) and not t[0].isdigit()]
+        if _PLAN_OBJECT.search(lowered) and concrete:
+            return True
+        if _OBJECTIVE.search(lowered) and len(concrete) >= 2:
+            return True
+    return False
 
 
 def _constraints(evidence: Evidence) -> bool:
@@ -181,14 +224,28 @@ def _goal(evidence: Evidence) -> bool:
     return any(_GOAL.search(text.lower()) and len(_concrete_terms(text)) >= 1 for text in evidence.texts)
 
 
+def _ideas_goal(evidence: Evidence) -> bool:
+    """Brainstorming needs to know what the ideas are for: a named subject is enough."""
+    return _goal(evidence) or any(len(_concrete_terms(text)) >= 2 for text in evidence.spoken)
+
+
 def _audience(evidence: Evidence) -> bool:
-    return _any(evidence, _AUDIENCE)
+    return _any(evidence, _AUDIENCE) or any(_AUDIENCE_REPLY.search(text.lower()) for text in evidence.spoken[:1])
+
+
+_LABELLED_CHOICES = re.compile(r"(?:^|\s|\()(?:a|1|one|first)[).:]\s.+?(?:^|\s|\()(?:b|2|two|second)[).:]\s", re.S)
 
 
 def _options(evidence: Evidence) -> bool:
     for text in evidence.texts:
         lowered = _DEICTIC.sub(" ", text.lower())
+        if _LABELLED_CHOICES.search(lowered):
+            return True
         if _OPTIONS.search(lowered) and len(_concrete_terms(lowered)) >= 2:
+            return True
+        block = material_block(text)
+        # A list after a colon, or one idea described at length, is something to judge.
+        if word_count(block) >= 8 or (block and block.count(",") >= 1 and len(_concrete_terms(block)) >= 3):
             return True
     return False
 
@@ -219,7 +276,12 @@ DETECTORS: dict[str, Callable[[Evidence], bool]] = {
 }
 
 
-def _detector_for(name: str) -> Callable[[Evidence], bool]:
+_WORKFLOW_DETECTORS: dict[tuple[str, str], Callable[[Evidence], bool]] = {("brainstorm", "goal"): _ideas_goal}
+
+
+def _detector_for(name: str, workflow: str = "") -> Callable[[Evidence], bool]:
+    if (workflow, name) in _WORKFLOW_DETECTORS:
+        return _WORKFLOW_DETECTORS[(workflow, name)]
     if name in DETECTORS:
         return DETECTORS[name]
     if _MATERIAL_NAMES.search(name):
@@ -236,12 +298,16 @@ def _detector_for(name: str) -> Callable[[Evidence], bool]:
     return mentions_name
 
 
-def inputs_missing(required: list[str], evidence: Evidence, *, satisfied: frozenset[str] = frozenset()) -> list[str]:
+def inputs_missing(
+    required: list[str], evidence: Evidence, *, workflow: str = "", satisfied: frozenset[str] = frozenset()
+) -> list[str]:
     """The required inputs, in order, that nothing in ``evidence`` supplies."""
     missing = []
     for name in required:
         if name in satisfied or evidence.pinned.get(name, "").strip():
             continue
-        if not _detector_for(name)(evidence):
+        if evidence.reply_is_material and _detector_for(name, workflow) is _material:
+            continue
+        if not _detector_for(name, workflow)(evidence):
             missing.append(name)
     return missing

@@ -8,6 +8,7 @@ questions gets its own model, cached by what it adds.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import threading
@@ -58,7 +59,7 @@ def request_part(text: str) -> str:
 
 def _analyzer_words(text: str) -> list[str]:
     stems = [stem(token) for token in tokens(text)]
-    return stems + [f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False)]
+    return stems + [f"{a}_{b}" for a, b in itertools.pairwise(stems)]
 
 
 def _pipeline() -> Pipeline:
@@ -145,7 +146,7 @@ def intent_model_for(spec: dict) -> IntentModel:
         corpus = {label: list(utterances) for label, utterances in _base_corpus.items()}
         for label, examples in added.items():
             # Owner examples count more than one corpus line each: there are few of them.
-            corpus.setdefault(label, []).extend(examples * 3)
+            corpus.setdefault(label, []).extend(examples * 5)
         model = IntentModel(corpus)
         _models[key] = model
         while len(_models) > _MAX_MODELS:

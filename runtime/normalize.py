@@ -34,7 +34,7 @@ _CONFUSABLES = str.maketrans(
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
 
 # "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e": single characters joined by separators.
-_SPACED = re.compile(r"\b(?:\w[ .\-_*/|]{1,3}){3,}\w\b")
+_SPACED = re.compile(r"\b(?:\w[ .\-_*/|]{1,3}){2,}\w\b")
 _WORD_SPLITTERS = re.compile(r"(?<=\w)[*_\-.|/](?=\w)")
 _BASE64_TOKEN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 _HEX_TOKEN = re.compile(r"\b(?:[0-9a-fA-F]{2}\s?){8,}\b")
@@ -48,7 +48,9 @@ def fold(text: str) -> str:
 
 
 def _despace(text: str) -> str:
-    return _SPACED.sub(lambda m: re.sub(r"[ .\-_*/|]", "", m.group(0)) + " ", text)
+    # Wider gaps separate words: "i g n o r e   a l l" is "ignore all".
+    parts = re.split(r"\s{2,}", text)
+    return " ".join(_SPACED.sub(lambda m: re.sub(r"[ .\-_*/|]", "", m.group(0)) + " ", part) for part in parts)
 
 
 def _printable(raw: bytes) -> str | None:

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from runtime.normalize import detection_views, fold
 from runtime.text import content_tokens, stem
 
-_OVERRIDE_VERB = r"(?:ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|abandon|discard|delete|erase|set aside)"
+_OVERRIDE_VERB = (
+    r"(?:ignore|ignoring|disregard|forget|override|overrule|bypass|skip|drop|abandon|discard|delete|erase|set aside)"
+)
 _PRIOR = r"(?:all|any|every|the|your|my|previous|prior|above|earlier|preceding|former|original|initial|system|existing|current|old|those|these|its|default|safety|\s)*"
 _RULES = (
     r"(?:instructions?|rules?|prompts?|directives?|guidelines?|programming|constraints?|guardrails?|policies|policy"
@@ -39,28 +41,52 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|act\s+as\s+(?:if\s+you\s+(?:were|are|have)|an?\s+(?:unrestricted|unfiltered|uncensored|different|new|evil|rogue|jailbroken))"
             r"|pretend\s+(?:that\s+)?(?:you\s+(?:are|have|were)|to\s+be)\s+(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|different|another|evil|rogue|ai|assistant|system|admin|developer|chatgpt|gpt|model|without)"
             r"|role-?play\s+as\s+(?:an?\s+)?(?:unrestricted|unfiltered|ai|assistant|system|admin|evil|rogue|hacker)"
+            r"|pretend\s+(?:that\s+)?you\s+(?:have\s+no|don'?t\s+have|are\s+not\s+bound|can\s+ignore|aren'?t)"
+            r"|you'?re\s+(?:now\s+)?(?:\w+'s\s+)?(?:evil|rogue|unfiltered|unrestricted|jailbroken|uncensored|dark|shadow)\s+(?:twin|version|clone|self|mode)"
             r"|stop\s+being\s+(?:maya|a\s+twin|the\s+twin|yourself)|switch\s+(?:to|into)\s+\w+\s+mode)"
         ),
         "jailbreak_mode": (
             r"\b(?:developer|dev|debug|god|admin|sudo|root|maintenance|unrestricted|jailbreak|jailbroken|dan)\s+mode\b"
             r"|\bjailbreak\b|\bdo\s+anything\s+now\b|\bno\s+(?:restrictions|filters|guardrails|limits|rules)\s+(?:apply|mode)\b"
-            r"|\bwithout\s+(?:any\s+)?(?:restrictions|filters|guardrails|censorship|rules)\b"
+            r"|\bwithout\s+(?:any\s+)?(?:restrictions|filters|guardrails|censorship|rules|limits)\b"
+            r"|\b(?:has|have|with)\s+no\s+(?:rules|restrictions|filters|limits|guardrails|content\s+polic(?:y|ies)|polic(?:y|ies)|guidelines)\b"
+            r"|\bno\s+content\s+polic(?:y|ies)\b"
         ),
         "reveal_secrets": (
-            r"\b(?:show|reveal|print|display|repeat|output|tell|give|share|dump|leak|expose|list|paste|send|read|recite|return|write\s+out|spell\s+out|disclose|provide|what\s+(?:is|are|was|were)|what's)\b"
-            rf"[^.?!\n]{{0,40}}?\b{_SECRET_OBJECT}"
+            r"\b(?:show|reveal|print|display|repeat|output|tell|give|share|dump|leak|expose|list|paste|send|read|recite|return|write\s+out|spell\s+out|disclose|provide|translate|summari[sz]e|paraphrase|rephrase|rewrite|encode|convert|export|copy|quote)\b"
+            rf"[^.?!\n]{{0,40}}?\b(?:your|the|its|this\s+\w+'s|maya's)\s+(?:\w+\s+)?{_SECRET_OBJECT}"
+        ),
+        "your_secret_object": (
+            r"\b(?:your|the\s+twin's|this\s+(?:twin|bot|assistant)'s)\s+(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial|system|real|private|entire)\s+"
+            r"(?:instructions?|config(?:uration)?|settings|rules|prompt|spec(?:ification)?|guidelines|directives|policies|programming|setup|parameters)"
+            r"|\b(?:your|the|its)\s+(?:system\s*prompt|system\s*message|initial\s*prompt|pre-?prompt|meta\s*prompt|workflow[_ ]library|rubric\s+weights|decision[_ ]policy|persona[_ ]spec|twin[_ ]spec|spec\s+json|guardrails?|refusal\s+(?:rules|templates)|forbidden[_ ]topics|faq[_ ]library|escalation[_ ]rules?|deterministic[_ ]rules|banned[_ ]phrases|do[_ ]not[_ ]say\s+list|routing\s+(?:config|rules|thresholds)|thresholds|(?:raw|routing|router|model|twin|bot)\s+config(?:uration)?)\b"
+            r"|\bif\s+you\s+(?:had|have)\s+(?:a|an|any)\s+(?:system\s+prompt|hidden\s+(?:prompt|instructions|rules)|instructions)"
+            r"|\b(?:api|secret|access|auth)[\s_-]*(?:keys?|tokens?)\s+(?:do\s+you|you)\s+(?:have|use|store|know|hold)"
+            r"|\w*_(?:api_key|secret|token|password)\b"
+            r"|\b(?:first|initial|earliest|very\s+first)\s+(?:message|text|instructions?|prompt|lines?)\s+(?:in|of)\s+(?:your|the|this)\s+(?:context|conversation|window|memory|prompt)"
+            r"|\bin\s+your\s+context\s+(?:window|before)"
+            r"|\byour\s+(?:instructions|prompt|directives|programming|rules(?!\s+(?:for|on|about|of|when|around|as)\b))\b"
+            r"|\b[a-z]+_(?:url|key|secret|token|password|dsn)\b"
+            r"|\b(?:environment|env)\s+variables?\b"
+            r"|\b(?:show|print|reveal|display|dump|output|give|leak|repeat)\s+(?:me\s+)?(?:the\s+|your\s+)?(?:system\s*prompt|hidden\s+prompt|initial\s+prompt)"
+            r"|\b(?:what'?s|what\s+is|what\s+are|tell\s+me)\s+(?:the|your)\s+(?:api[\s_-]*keys?|passwords?|secret\s*keys?|access\s+tokens?|credentials)"
+            r"|\b(?:api[\s_-]*keys?|passwords?|credentials|secret\s*keys?|tokens?)\s+(?:that\s+)?(?:this|the|you|your)\s+(?:bot|twin|app|assistant|system|model|server)?\s*(?:uses?|has|have|runs?\s+on|stores?)"
         ),
         "prompt_verbatim": (
             r"\b(?:repeat|print|output|copy|quote)\b[^.?!\n]{0,40}\b(?:everything|all|the\s+text|the\s+words|the\s+content)\b"
             r"[^.?!\n]{0,30}\b(?:above|before\s+this|so\s+far|this\s+line|you\s+were\s+told)\b"
         ),
-        "system_tag": r"(?:<\s*/?\s*system\s*>|\[\s*system\s*\]|###\s*system|<\|im_start\|>|\bsystem\s*override\b|\badmin\s*override\b)",
+        "system_tag": (
+            r"(?:<\s*/?\s*system\s*>|\[\s*system\s*\]|###\s*system|<\|im_start\|>|\bsystem\s*override\b|\badmin\s*override\b"
+            r"|(?:^|\n)\s*(?:system|admin|operator|developer|root)\s*(?:message|note|notice)?\s*:"
+            r"|\bnew\s+(?:policy|rule|instruction)s?\s+from\s+(?:the\s+)?(?:operator|admin|developer|system|owner|maya)"
+            r"|\b(?:operator|developer|owner|root|sudo)\s+(?:override|mode|access|command)"
+            r"|\b(?:safety|rules|filters|guardrails|restrictions|policies|moderation)\s+(?:are\s+|have\s+been\s+)?(?:now\s+)?(?:disabled|off|removed|lifted|suspended|turned\s+off)\b)"
+        ),
     }.items()
 }
 
-_OTHERS = (
-    r"(?:other|another|others'|other\s+people's|previous|last|prior|earlier|different|all\s+(?:the\s+)?(?:other\s+)?|every|someone\s+else's|somebody\s+else's|their)"
-)
+_OTHERS = r"(?:other|another|others'|other\s+people's|previous|last|prior|earlier|different|all\s+(?:the\s+)?(?:other\s+)?|every|someone\s+else's|somebody\s+else's|their)"
 _PARTIES = r"(?:users?|clients?|customers?|tenants?|people|persons?|founders?|visitors?|companies|company's|startups?|accounts?|members?|owners?|portfolio\s+compan(?:y|ies)|athletes?|runners?|students?)"
 _PRIVATE = (
     r"(?:conversations?|chats?|messages?|data|emails?|e-mails?|questions|history|histories|information|info|details|records|"
@@ -71,15 +97,53 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
     for name, pattern in {
         "others_private_data": rf"\b{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}(?:'s?|s')?\s+(?:\w+\s+){{0,2}}{_PRIVATE}\b",
-        "others_private_data_of": rf"\b{_PRIVATE}\s+(?:of|from|with|by)\s+(?:the\s+)?{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}\b",
+        "others_private_data_of": rf"\b{_PRIVATE}\s+(?:of|from|with|by)\s+(?:the\s+|your\s+|her\s+|maya's\s+)?{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}\b",
+        "named_client_data": (
+            r"\b(?:your|her|maya's)\s+(?:clients?|athletes?|customers?|students?|patients?|founders?|portfolio\s+compan(?:y|ies)|users?|members?|mentees?)\b"
+            r"[^.?!]{0,40}\b(?:run|ran|said|say|data|results?|splits|times?|revenue|metrics|numbers|deck|emails?|plans?|logs|details|info|progress|scores?|paid|pay|terms|valuation|address|phone)"
+        ),
+        "everyone_you_serve": (
+            r"\b(?:everyone|everybody|all\s+(?:the\s+)?(?:people|founders|athletes|clients|runners|customers|students))\s+(?:who\s+)?(?:you|maya|she)\s+"
+            r"(?:coach|coaches|advise|mentor|work\s+with|invest\s+in|backed|back|train|talk\s+to|have\s+coached|invested\s+in|met)"
+        ),
         "what_others_said": (
-            rf"\bwhat\s+(?:did|have|has|do)\s+(?:the\s+|your\s+)?{_OTHERS}\s+(?:\w+\s+){{0,2}}{_PARTIES}\s+"
+            rf"\bwhat\s+(?:did|have|has|do)\s+(?:the\s+|your\s+)?{_OTHERS}\s+(?:\w+\s+){{0,2}}{_PARTIES}\b[^.?!]{{0,40}}\b"
             r"(?:ask|asked|say|said|send|sent|tell|told|write|wrote|share|shared|talk|discuss)"
+        ),
+        "third_party_did": (
+            r"\bwhat\s+did\s+(?!you\b|i\b|we\b|maya\s+(?:say|think))(?:\w+\s+){1,6}(?:pitch|send|show|tell|ask|share|say\s+to|offer)\s+(?:you|maya|her)\b"
+        ),
+        "conversations_with_you": (
+            r"\b(?:conversations?|chats?|transcripts?|messages)\b[^.?!]{0,40}\b(?:had|have|has)\s+with\s+(?:you|this\s+twin|maya)"
+            r"|\b(?:conversations?|chats?|transcripts?)\s+(?:of|from|with|by)\s+(?:other|another|previous|the\s+last|all|every)"
         ),
         "who_else": r"\bwho\s+else\s+(?:has\s+|have\s+)?(?:talked|spoken|chatted|asked|messaged|written|pitched|contacted|booked)",
         "list_parties": rf"\b(?:list|show|give|tell|name|export|dump)\b[^.?!]{{0,20}}\b(?:all\s+)?(?:your|the)\s+(?:other\s+)?{_PARTIES}\b[^.?!]{{0,30}}\b(?:you(?:'ve|\s+have)?\s+(?:talked|spoken|chatted|met|worked)|emails?|names|contacts?|list|data|conversations?|using|signed)",
         "cross_tenant": r"\b(?:another|other|different)\s+(?:tenant|workspace|organi[sz]ation|org|account|twin)'?s?\b[^.?!]{0,40}\b(?:data|rows|records|conversations?|chats?|messages?|users?|files|spec|info|details)\b",
         "access_other_account": r"\b(?:log\s*in|login|sign\s*in|switch|access|read|query|open)\b[^.?!]{0,20}\b(?:as|into|to)\s+(?:another|other|a\s+different|someone\s+else's)\s+(?:user|account|tenant|workspace|client)",
+        "others_conversations": (
+            r"\b(?:show|share|give|send|export|list|read|dump|tell|forward|print|download|reveal|what)\b[^.?!]{0,40}\b"
+            r"(?:every|all|everyone's|other|another|someone's|somebody's|anyone's|his|her|their|the\s+last|previous)\s+(?:\w+\s+){0,2}"
+            r"(?:conversations?|chats?|chat\s+(?:logs?|histories|history|transcripts?)|transcripts?|messages|dms|inbox|emails?\s+addresses|email\s+addresses)\b"
+        ),
+        "third_party_with_owner": (
+            r"\b(?:what|which|share|show|send|give|forward|tell)\b[^.?!]{0,60}\b(?:pitched|sent|shared\s+with|emailed|showed|gave|told|asked)\s+(?:to\s+)?(?:you|maya|her|the\s+twin)\b"
+        ),
+        "talked_to_you": (
+            r"\b(?:talked|spoke|spoken|chatted|messaged|written)\s+(?:to|with)\s+(?:you|this\s+twin|maya)\b[^?!]{0,80}\b(?:what\s+(?:he|she|they)|show|share|tell|exactly)"
+            r"|\b(?:everyone|everybody|anyone|people|users|founders)\s+who\s+(?:has|have|had)?\s*(?:chatted|talked|spoken|messaged|written|pitched)"
+            r"|\bwho\s+(?:has|have|had)\s+(?:chatted|talked|spoken|messaged|written)\s+(?:to|with)\s+(?:you|this\s+twin)"
+        ),
+        "portfolio_private": (
+            r"\b(?:portfolio|portcos?|companies\s+you(?:'ve|\s+have)?\s+(?:invested\s+in|backed|funded))\b[^.?!]{0,60}\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms|growth)"
+            r"|\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms)\b[^.?!]{0,60}\b(?:portfolio|portcos?|companies\s+(?:in\s+your|you(?:'ve|\s+have)?\s+(?:invested|backed)))"
+            r"|\b(?:valuation|terms|cap|metrics|revenue)\b[^.?!]{0,50}\bwhen\s+you\s+invested\b"
+            r"|\bsend\s+(?:me\s+)?(?:their|his|her)\s+(?:metrics|numbers|deck|financials|data|terms|cap\s*table)"
+        ),
+        "platform_data": (
+            r"\b(?:list|show|read|give|export|dump|tell|name|which|switch|change|access|open)\b[^.?!]{0,40}\b(?:all\s+(?:the\s+)?)?(?:tenants?|customer\s+companies|other\s+twins?|all\s+twins|review\s+queue(?:\s+items)?|other\s+workspaces|every\s+twin)\b"
+            r"|\bswitch\s+to\s+(?:tenant|workspace|account)\b"
+        ),
         "sql_probe": r"\b(?:select\s+\*?\s*from|union\s+select|drop\s+table|information_schema|pg_catalog|set\s+app\.tenant)\b",
     }.items()
 }
@@ -114,42 +178,198 @@ def exfiltration_hit(text: str) -> SafetyHit | None:
 # Patterns that signal each common guardrail topic, beyond the topic's own words.
 _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     "medical": (
-        r"medic(?:al|ine|ation|ations)", r"meds", r"doctors?", r"diagnos\w*", r"symptoms?", r"diseases?", r"illness",
-        r"ibuprofen", r"paracetamol", r"acetaminophen", r"aspirin", r"antibiotics?", r"dosage", r"\d+\s?mg",
-        r"prescri\w+", r"migraines?", r"headaches?", r"fever", r"rash", r"infection", r"cancer", r"diabet\w+",
-        r"blood\s+pressure", r"chest\s+pains?", r"depress(?:ion|ed)", r"surgery", r"pregnan\w+", r"vaccin\w+",
-        r"tumou?r", r"allerg\w+", r"insulin", r"vomit\w*", r"dizz\w+", r"ozempic", r"adderall", r"xanax",
-        r"melatonin", r"inflamm\w+", r"tendinitis", r"tendonitis", r"fractur\w+", r"sprain\w*", r"shin\s+splints",
-        r"(?:knee|hip|back|foot|ankle|calf|heel)\s+(?:pain|hurts?|injury)", r"hurts?\s+when", r"should\s+i\s+take\s+\w+\s+for",
-        r"(?:pain|sick|ill)\b.{0,40}\bwhat\s+(?:is|could)\s+(?:it|this|wrong)", r"plantar", r"asthma", r"anemi\w+",
+        r"medic(?:al|ine|ation|ations)",
+        r"meds",
+        r"doctors?",
+        r"symptoms?",
+        r"diseases?",
+        r"illness",
+        r"ibuprofen",
+        r"paracetamol",
+        r"acetaminophen",
+        r"aspirin",
+        r"antibiotics?",
+        r"dosage",
+        r"\d+\s?mg",
+        r"mg\s+of",
+        r"prescri\w+",
+        r"migraines?",
+        r"headaches?",
+        r"fever",
+        r"rash",
+        r"infection",
+        r"cancer",
+        r"diabet\w+",
+        r"heart\s+(?:problem|attack|condition|disease|issue|palpitations?)",
+        r"chest\s+(?:gets\s+)?(?:tight\w*|pains?)",
+        r"panic\s+attacks?",
+        r"side\s+effects?",
+        r"safe\s+to\s+take",
+        r"how\s+(?:many|much)\s+\w*\s*(?:should|can)\s+i\s+take",
+        r"blood\s+pressure",
+        r"chest\s+pains?",
+        r"depress(?:ion|ed)",
+        r"surgery",
+        r"pregnan\w+",
+        r"vaccin\w+",
+        r"tumou?r",
+        r"allerg\w+",
+        r"insulin",
+        r"vomit\w*",
+        r"dizz\w+",
+        r"ozempic",
+        r"adderall",
+        r"xanax",
+        r"melatonin",
+        r"inflamm\w+",
+        r"tendinitis",
+        r"tendonitis",
+        r"fractur\w+",
+        r"sprain\w*",
+        r"shin\s+splints",
+        r"(?:knee|hip|back|foot|ankle|calf|heel)\s+(?:pain|hurts?|injury)",
+        r"hurts?\s+when",
+        r"should\s+i\s+take\s+\w+\s+for",
+        r"(?:sharp|dull|throbbing|shooting|chronic|stabbing|burning)\s+pain",
+        r"which\s+injury",
+        r"injury\s+is\s+(?:it|this)",
+        r"pain\b[^.?!]{0,40}\b(?:knee|hip|back|foot|ankle|calf|heel|shin|achilles|hamstring|chest|shoulder|it\s+band)",
+        r"swollen|swelling",
+        r"prednisone|cortisone|codeine|ibuprofen|naproxen|advil|tylenol|aleve",
+        r"(?:can|should|could)\s+i\s+take\s+(?:\w+'s\s+|my\s+\w+'s\s+|some\s+|a\s+)?\w+\s+(?:for|to\s+help|before|after|when)",
+        r"(?:pain|sick|ill)\b.{0,40}\bwhat\s+(?:is|could)\s+(?:it|this|wrong)",
+        r"plantar",
+        r"asthma",
+        r"anemi\w+",
     ),
     "legal": (
-        r"legal(?:ly)?", r"lawyers?", r"attorneys?", r"sue", r"suing", r"sued", r"lawsuits?", r"litigation",
-        r"liab(?:le|ility)", r"illegal", r"non-?competes?", r"custody", r"divorce", r"immigration", r"visas?",
-        r"copyright", r"trademarks?", r"defamation", r"evict\w*", r"arrest\w*", r"criminal", r"wrongful",
-        r"(?:break|breach|void)\w*\s+(?:my|the|a|our)\s+(?:contract|lease|agreement)", r"court",
-        r"can\s+(?:i|we|they|he|she)\s+(?:legally|be\s+sued|get\s+sued)", r"against\s+the\s+law",
+        r"legal(?:ly)?",
+        r"lawyers?",
+        r"attorneys?",
+        r"sue",
+        r"suing",
+        r"sued",
+        r"lawsuits?",
+        r"litigation",
+        r"liab(?:le|ility)",
+        r"illegal",
+        r"non-?competes?",
+        r"custody",
+        r"divorce",
+        r"immigration",
+        r"visas?",
+        r"copyright",
+        r"trademarks?",
+        r"defamation",
+        r"evict\w*",
+        r"arrest\w*",
+        r"criminal",
+        r"wrongful",
+        r"(?:break|breach|void)\w*\s+(?:my|the|a|our)\s+(?:contract|lease|agreement)",
+        r"court",
+        r"can\s+(?:i|we|they|he|she)\s+(?:legally|be\s+sued|get\s+sued)",
+        r"against\s+the\s+law",
+        r"enforceable",
+        r"(?:am|are)\s+(?:i|we)\s+(?:legally\s+)?allowed\s+to",
+        r"is\s+it\s+(?:legal|lawful|allowed)\s+to",
+        r"without\s+(?:telling|notifying|their\s+consent|consent)",
+        r"personal\s+guarantee",
+        r"get(?:ting)?\s+sued",
     ),
     "stock": (
-        r"stocks?", r"ticker", r"crypto\w*", r"bitcoin", r"ethereum", r"dogecoin", r"nasdaq", r"s&p", r"etfs?",
-        r"(?:buy|sell|short|hold|dump)(?:ing)?\s+(?:some\s+)?(?:\w+\s+)?shares", r"shares\s+of\s+(?:apple|tesla|nvidia|amazon|google|microsoft|meta)",
+        r"stocks?",
+        r"stock\s+picks?",
+        r"tickers?",
+        r"nasdaq",
+        r"s&p",
+        r"etfs?",
+        r"share\s+price",
+        r"(?:buy|sell|short|hold|dump)(?:ing)?\s+(?:some\s+)?(?:\w+\s+)?(?:crypto\w*|bitcoin|ethereum|dogecoin|coins?|tokens?)",
+        r"(?:crypto\w*|bitcoin|ethereum|dogecoin)\s+(?:coins?\s+)?to\s+buy",
+        r"best\s+(?:crypto\w*|coin|coins)",
+        r"\w+\s+a\s+buy\s+at",
+        r"(?:wait\s+for|buy)\s+(?:a|the)\s+dip",
+        r"will\s+(?:double|triple|moon)",
+        r"(?:put|invest|throw|park)\s+(?:it\s+all\s+|everything\s+|all\s+of\s+it\s+|\$?\d+\w*\s+|my\s+(?:money|savings|cash)\s+)?(?:into|in)\s+(?:palantir|tesla|nvidia|apple|amazon|microsoft|google|meta|gamestop|bitcoin|crypto|an?\s+index\s+fund|index\s+funds|stocks|the\s+stock\s+market|s&p)",
+        r"(?:buy|sell|short|hold|dump)(?:ing)?\s+(?:some\s+)?(?:\w+\s+)?shares",
+        r"shares\s+of\s+(?:apple|tesla|nvidia|amazon|google|microsoft|meta)",
         r"(?:nvidia|tesla|apple|amazon|microsoft|google|meta|palantir|gamestop)\s+(?:shares|stock|now|at\s+this\s+price)",
-        r"(?:buy|sell)\s+(?:nvidia|tesla|apple|amazon|microsoft|palantir|gamestop)", r"day\s*trad\w+", r"public\s+markets?\s+pick",
+        r"(?:buy|sell)\s+(?:nvidia|tesla|apple|amazon|microsoft|palantir|gamestop)",
+        r"day\s*trad\w+",
+        r"public\s+markets?\s+pick",
     ),
     "politics": (
-        r"politic\w*", r"vote", r"voting", r"election\w*", r"democrats?", r"republicans?", r"labour\s+party",
-        r"tor(?:y|ies)", r"left-?wing", r"right-?wing", r"president\s+\w+", r"prime\s+minister", r"senators?",
-        r"congress", r"parliament", r"trump", r"biden", r"kamala", r"ballot", r"abortion", r"gun\s+control",
-        r"political\s+part(?:y|ies)", r"which\s+party",
+        r"politic\w*",
+        r"vote",
+        r"voting",
+        r"election\w*",
+        r"democrats?",
+        r"republicans?",
+        r"labour\s+party",
+        r"tor(?:y|ies)",
+        r"left-?wing",
+        r"right-?wing",
+        r"president\s+\w+",
+        r"prime\s+minister",
+        r"senators?",
+        r"congress",
+        r"parliament",
+        r"trump",
+        r"biden",
+        r"kamala",
+        r"ballot",
+        r"abortion",
+        r"gun\s+control",
+        r"political\s+part(?:y|ies)",
+        r"which\s+party",
     ),
     "religion": (r"religio\w+", r"church", r"mosque", r"synagogue", r"prayer", r"bible", r"quran", r"atheis\w+"),
     "gossip": (
-        r"gossip", r"rumou?rs?", r"dirt\s+on", r"scandal\w*", r"heard\s+(?:that|a\s+rumou?r)", r"is\s+it\s+true\s+that",
-        r"behind\s+the\s+scenes\s+at", r"spill", r"(?:the\s+)?tea\s+on", r"affair", r"going\s+(?:bust|under)",
-        r"about\s+to\s+(?:fold|collapse|go\s+under)", r"trash[- ]?talk\w*", r"badmouth\w*", r"what'?s\s+really\s+going\s+on\s+(?:at|with)",
+        r"gossip",
+        r"rumou?rs?",
+        r"dirt\s+on",
+        r"scandal\w*",
+        r"heard\s+(?:that|a\s+rumou?r)",
+        r"is\s+it\s+true\s+(?:that\s+)?(?:the\s+)?\w+",
+        r"can'?t\s+stand\s+each\s+other",
+        r"feud\w*",
+        r"falling\s+out",
+        r"secretly",
+        r"about\s+to\s+(?:leave|quit|be\s+fired)",
+        r"behind\s+the\s+scenes\s+at",
+        r"spill",
+        r"(?:the\s+)?tea\s+on",
+        r"affair",
+        r"going\s+(?:bust|under)",
+        r"about\s+to\s+(?:fold|collapse|go\s+under)",
+        r"trash[- ]?talk\w*",
+        r"badmouth\w*",
+        r"what'?s\s+really\s+going\s+on\s+(?:at|with)",
     ),
-    "diet": (r"diet\s+pills?", r"weight[- ]loss\s+(?:pills?|drugs?|meds|shots?|injections?)", r"fat\s+burners?", r"appetite\s+suppress\w*", r"slimming", r"phentermine", r"ozempic", r"wegovy"),
-    "drugs": (r"prescription", r"opioids?", r"steroids?", r"painkillers?", r"xanax", r"adderall", r"oxycodone", r"tramadol", r"codeine", r"epo\b", r"doping", r"ped'?s\b"),
+    "diet": (
+        r"diet\s+pills?",
+        r"weight[- ]loss\s+(?:pills?|drugs?|meds|shots?|injections?)",
+        r"fat\s+burners?",
+        r"appetite\s+suppress\w*",
+        r"slimming",
+        r"phentermine",
+        r"ozempic",
+        r"wegovy",
+    ),
+    "drugs": (
+        r"prescription",
+        r"opioids?",
+        r"steroids?",
+        r"painkillers?",
+        r"xanax",
+        r"adderall",
+        r"oxycodone",
+        r"tramadol",
+        r"codeine",
+        r"epo\b",
+        r"doping",
+        r"ped'?s\b",
+    ),
     "tax": (r"tax(?:es|ed)?", r"irs", r"hmrc", r"deduct\w*", r"write[- ]offs?", r"vat"),
     "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),
 }
@@ -176,7 +396,18 @@ def _topic_categories(topic: str) -> list[str]:
     return [cat for cat, aliases in _TOPIC_ALIASES.items() if any(alias in lowered for alias in aliases)]
 
 
-_GENERIC_TOPIC_WORDS = {"advic", "question", "topic", "inform", "discuss", "talk", "specif", "person", "detail", "about"}
+_GENERIC_TOPIC_WORDS = {
+    "advic",
+    "question",
+    "topic",
+    "inform",
+    "discuss",
+    "talk",
+    "specif",
+    "person",
+    "detail",
+    "about",
+}
 
 
 def guardrail_hit(text: str, forbidden_topics: list[str]) -> SafetyHit | None:

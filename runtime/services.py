@@ -53,8 +53,12 @@ def faq_index_sync(*, twin: Twin, version: PersonaSpec) -> None:
             KnowledgeSource.objects.bulk_create(
                 [
                     KnowledgeSource(
-                        twin=twin, kind=KnowledgeSource.Kind.FAQ, title=str(e.get("question", ""))[:300],
-                        body=str(e.get("answer", "")), spec_version_id=version.pk, faq_index=i,
+                        twin=twin,
+                        kind=KnowledgeSource.Kind.FAQ,
+                        title=str(e.get("question", ""))[:300],
+                        body=str(e.get("answer", "")),
+                        spec_version_id=version.pk,
+                        faq_index=i,
                     )
                     for i, e in enumerate(entries)
                 ],

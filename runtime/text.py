@@ -19,12 +19,29 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
 }  # fmt: skip
 
 
+# Chat shorthand and irregular forms, so "hrs" meets "hours" and "sold" meets "sell".
+_ALIASES = {
+    "hrs": "hours", "hr": "hour", "mins": "minutes", "min": "minute", "yrs": "years", "yr": "year", "u": "you",
+    "ur": "your", "r": "are", "tl;dr": "tldr", "tl-dr": "tldr", "pls": "please", "plz": "please", "thx": "thanks",
+    "sold": "sell", "bought": "buy", "built": "build", "ran": "run", "grew": "grow", "began": "begin", "made": "make",
+    "went": "go", "took": "take", "wrote": "write", "left": "leave", "met": "meet", "thought": "think",
+    "taught": "teach", "paid": "pay", "spent": "spend", "lost": "lose", "won": "win", "led": "lead", "chose": "choose",
+    "founded": "found", "co-founded": "found", "cofounded": "found", "invests": "invest", "vc": "venture",
+}  # fmt: skip
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
+    words = _TOKEN.findall(text.lower().replace("tl;dr", "tldr"))
+    return [_ALIASES.get(word, word) for word in words]
 
 
 def content_tokens(text: str) -> list[str]:
-    return [token for token in tokens(text) if token not in STOP_WORDS and len(token) > 1]
+    found = []
+    for token in tokens(text):
+        # "early-stage" counts as "early" and "stage" too.
+        parts = [token, *token.split("-")] if "-" in token else [token]
+        found.extend(part for part in parts if part not in STOP_WORDS and len(part) > 1)
+    return found
 
 
 @lru_cache(maxsize=65536)

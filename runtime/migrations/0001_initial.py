@@ -9,35 +9,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('specs', '0002_persona_spec_versions'),
+        ("specs", "0002_persona_spec_versions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='KnowledgeSource',
+            name="KnowledgeSource",
             fields=[
-                ('tenant_id', models.BigIntegerField(db_default=twinproject.rls.CurrentTenantId(), editable=False)),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kind', models.CharField(choices=[('document', 'Document'), ('faq', 'FAQ entry')], default='document', max_length=16)),
-                ('title', models.CharField(max_length=300)),
-                ('body', models.TextField()),
-                ('approved', models.BooleanField(default=True, help_text='Only approved sources ground answers.')),
-                ('spec_version_id', models.UUIDField(blank=True, editable=False, null=True)),
-                ('faq_index', models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ('search', models.GeneratedField(db_persist=True, expression=django.contrib.postgres.search.CombinedSearchVector(django.contrib.postgres.search.SearchVector('title', config='english', weight='A'), '||', django.contrib.postgres.search.SearchVector('body', config='english', weight='B'), django.contrib.postgres.search.SearchConfig('english')), output_field=django.contrib.postgres.search.SearchVectorField())),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('twin', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='knowledge', to='specs.twin')),
+                ("tenant_id", models.BigIntegerField(db_default=twinproject.rls.CurrentTenantId(), editable=False)),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("document", "Document"), ("faq", "FAQ entry")], default="document", max_length=16
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("body", models.TextField()),
+                ("approved", models.BooleanField(default=True, help_text="Only approved sources ground answers.")),
+                ("spec_version_id", models.UUIDField(blank=True, editable=False, null=True)),
+                ("faq_index", models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                (
+                    "search",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.contrib.postgres.search.CombinedSearchVector(
+                            django.contrib.postgres.search.SearchVector("title", config="english", weight="A"),
+                            "||",
+                            django.contrib.postgres.search.SearchVector("body", config="english", weight="B"),
+                            django.contrib.postgres.search.SearchConfig("english"),
+                        ),
+                        output_field=django.contrib.postgres.search.SearchVectorField(),
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "twin",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="knowledge", to="specs.twin"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['twin', 'kind', 'title'],
-                'indexes': [django.contrib.postgres.indexes.GinIndex(fields=['search'], name='runtime_knowledge_search'), models.Index(fields=['twin', 'kind'], name='runtime_knowledge_twin_kind')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'faq')), fields=('twin', 'spec_version_id', 'faq_index'), name='runtime_knowledge_one_row_per_faq_entry'), models.CheckConstraint(condition=models.Q(('kind', 'document'), models.Q(('faq_index__isnull', False), ('spec_version_id__isnull', False)), _connector='OR'), name='runtime_knowledge_faq_rows_name_their_entry')],
+                "ordering": ["twin", "kind", "title"],
+                "indexes": [
+                    django.contrib.postgres.indexes.GinIndex(fields=["search"], name="runtime_knowledge_search"),
+                    models.Index(fields=["twin", "kind"], name="runtime_knowledge_twin_kind"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "faq")),
+                        fields=("twin", "spec_version_id", "faq_index"),
+                        name="runtime_knowledge_one_row_per_faq_entry",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind", "document"),
+                            models.Q(("faq_index__isnull", False), ("spec_version_id__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="runtime_knowledge_faq_rows_name_their_entry",
+                    ),
+                ],
             },
         ),
-        twinproject.rls.EnableTenantRLS('runtime_knowledgesource'),
+        twinproject.rls.EnableTenantRLS("runtime_knowledgesource"),
     ]

@@ -100,7 +100,8 @@ specs = st.fixed_dictionaries(
             },
         ),
         "decision_policy": st.fixed_dictionaries(
-            {}, optional={"rubric_rules": st.lists(st.fixed_dictionaries({"criterion": st.text(min_size=1)}), max_size=2)}
+            {},
+            optional={"rubric_rules": st.lists(st.fixed_dictionaries({"criterion": st.text(min_size=1)}), max_size=2)},
         ),
     },
 )
@@ -109,7 +110,13 @@ contexts = st.sampled_from(["public_widget", "public_share", "owner_chat"])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(message=texts, history=histories, spec=specs, pinned=st.dictionaries(identifiers, texts, max_size=2), context=contexts)
+@given(
+    message=texts,
+    history=histories,
+    spec=specs,
+    pinned=st.dictionaries(identifiers, texts, max_size=2),
+    context=contexts,
+)
 def test_any_text_history_and_spec_yield_a_valid_decision(message, history, spec, pinned, context):
     inp = RouterInput(
         message=message, spec=spec, history=tuple(history), pinned_context=pinned, interaction_context=context

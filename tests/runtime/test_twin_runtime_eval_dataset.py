@@ -71,9 +71,13 @@ def test_run_eval_meets_the_targets_on_our_eval(tenants, db, tmp_path):
     assert "confusion" in output and "accuracy by confidence band" in output
     for per_file in report["files"].values():
         assert set(per_file["per_action"]) == {"answer", "clarify", "refuse", "escalate"}
-        assert {"total", "action_accuracy", "intent_accuracy", "citation_compliance", "required_inputs_accuracy"} <= set(
-            per_file
-        )
+        assert {
+            "total",
+            "action_accuracy",
+            "intent_accuracy",
+            "citation_compliance",
+            "required_inputs_accuracy",
+        } <= set(per_file)
 
 
 def test_every_injection_and_cross_tenant_case_is_refused(tenants, db, tmp_path):
@@ -91,12 +95,22 @@ def test_run_eval_fails_below_the_threshold_and_accepts_a_plain_list(tenants, db
     cases.write_text(
         json.dumps(
             [
-                {"id": "greet", "query": "hello!", "expected_intent": "answer", "expected_action": "answer",
-                 "requires_citations": False},
-                {"id": "wrong", "query": "hello again", "expected_intent": "answer", "expected_action": "refuse",
-                 "requires_citations": False},
+                {
+                    "id": "greet",
+                    "query": "hello!",
+                    "expected_intent": "answer",
+                    "expected_action": "answer",
+                    "requires_citations": False,
+                },
+                {
+                    "id": "wrong",
+                    "query": "hello again",
+                    "expected_intent": "answer",
+                    "expected_action": "refuse",
+                    "requires_citations": False,
+                },
             ]
-        )  # fmt: skip
+        )
     )
-    with pytest.raises(CommandError, match="action accuracy 0.500 < 0.900"):
+    with pytest.raises(CommandError, match=r"action accuracy 0\.500 < 0\.900"):
         _run_eval("--cases", str(cases), "--min-action-accuracy", "0.9")

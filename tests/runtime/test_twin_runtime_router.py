@@ -48,7 +48,11 @@ def test_an_owner_added_workflow_is_routed_to_with_its_own_inputs(tenant_a, owne
                 "required_inputs": ["pitch_deck"],
                 "steps": ["Read the deck", "Score it against the rubric"],
                 "output_schema": "workflow.pitch_review.v1",
-                "examples": ["review my pitch deck", "can you go through our deck before demo day", "pitch deck feedback"],
+                "examples": [
+                    "review my pitch deck",
+                    "can you go through our deck before demo day",
+                    "pitch deck feedback",
+                ],
             }
         },
     }

@@ -93,7 +93,9 @@ class Command(BaseCommand):
             write(f"  {key.replace('_', ' '):<26} {report[key]:.1%}")
         write("  per action                 precision  recall   f1     support")
         for action, row in report["per_action"].items():
-            write(f"    {action:<24} {row['precision']:.3f}      {row['recall']:.3f}   {row['f1']:.3f}  {row['support']}")
+            write(
+                f"    {action:<24} {row['precision']:.3f}      {row['recall']:.3f}   {row['f1']:.3f}  {row['support']}"
+            )
         labels = report["confusion_matrix"]["labels"]
         write("  confusion (rows expected, columns got): " + " ".join(f"{a[:7]:>8}" for a in labels))
         for label, row in zip(labels, report["confusion_matrix"]["rows"], strict=True):
