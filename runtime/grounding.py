@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from runtime.normalize import fold
@@ -65,6 +66,22 @@ class Source:
     title: str
     text: str
     rank: float = 0.0
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """How many of a twin's sources use each key term: rare terms decide whether a source matches."""
+
+    documents: int
+    frequency: dict[str, int]
+
+
+def vocabulary_of(texts: list[str], owner_names: tuple[str, ...] = ()) -> Vocabulary:
+    frequency: dict[str, int] = {}
+    for text in texts:
+        for term in _key_stems(text, owner_names):
+            frequency[term] = frequency.get(term, 0) + 1
+    return Vocabulary(len(texts), frequency)
 
 
 @dataclass(frozen=True)
@@ -180,7 +197,43 @@ def _key_stems(text: str, owner_names: tuple[str, ...]) -> set[str]:
     return {stem(t) for t in content_tokens(fold(text))} - _QUESTION_NOISE - owner_stems - {stem(w) for w in STOP_WORDS}
 
 
-def grounding_for(question: str, sources: list[Source], owner_names: tuple[str, ...]) -> Grounding:
+def _matches(key: str, stems: set[str]) -> bool:
+    """Exact stem, or one a prefix of the other ("ultra" and "ultramarathon")."""
+    if key in stems:
+        return True
+    return len(key) >= 4 and any(len(s) >= 4 and (s.startswith(key) or key.startswith(s)) for s in stems)
+
+
+@lru_cache(maxsize=1)
+def _everyday_frequency() -> tuple[int, dict[str, int]]:
+    from runtime.intent import load_corpus
+
+    utterances = [u for group in load_corpus().values() for u in group]
+    frequency: dict[str, int] = {}
+    for utterance in utterances:
+        for term in {stem(t) for t in content_tokens(fold(utterance))}:
+            frequency[term] = frequency.get(term, 0) + 1
+    return len(utterances), frequency
+
+
+def _everyday_discount(term: str) -> float:
+    """Near 1 for a rare word, lower for one that everyday requests use a lot ("people", "total", "day")."""
+    total, frequency = _everyday_frequency()
+    share = frequency.get(term, 0) / max(total, 1)
+    return 1.0 / (1.0 + 60 * share)
+
+
+# Plans and the present: static notes rarely answer "are you running it this year?".
+_CURRENT_OR_FUTURE = re.compile(
+    r"\b(?:this|next|coming)\s+(?:year|month|week|season|spring|summer|fall|autumn|winter|quarter)\b|\bupcoming\b|"
+    r"\b(?:are|will)\s+you\s+(?:going|planning|running|attending|speaking|coming|hosting|travell?ing|doing|be)\b|"
+    r"\bthese\s+days\b|\bright\s+now\b|\bcurrently\b|\bnowadays\b"
+)
+
+
+def grounding_for(
+    question: str, sources: list[Source], owner_names: tuple[str, ...], vocabulary: Vocabulary | None = None
+) -> Grounding:
     """Whether the twin's own sources answer ``question``; the best sources first.
 
     An FAQ entry grounds a question when most of the question's key terms are in
@@ -190,27 +243,44 @@ def grounding_for(question: str, sources: list[Source], owner_names: tuple[str, 
     if not keys:
         return Grounding(False, 0.0, ())
     texts = {s.id: _key_stems(f"{s.title} {s.text}", owner_names) for s in sources}
-    # Words most candidates share (the twin's everyday vocabulary) say least about a match.
-    n = max(len(sources), 4)
-    weight = {k: math.log((n + 1) / (0.5 + sum(k in t for t in texts.values()))) for k in keys}
+    # Words most of the twin's sources share say least about a match; a word none uses says most,
+    # unless it is everyday language (common across the general intent corpus).
+    if vocabulary is not None and vocabulary.documents:
+        n, df = vocabulary.documents, vocabulary.frequency
+        weight = {k: math.log((n + 1) / (0.5 + df.get(k, 0))) * _everyday_discount(k) for k in keys}
+    else:
+        n = max(len(sources), 4)
+        weight = {
+            k: math.log((n + 1) / (0.5 + sum(_matches(k, t) for t in texts.values()))) * _everyday_discount(k)
+            for k in keys
+        }
     total = sum(weight.values()) or 1.0
 
     def coverage(stems: set[str]) -> float:
-        return sum(weight[k] for k in keys & stems) / total
+        return sum(weight[k] for k in keys if _matches(k, stems)) / total
 
     scored: list[tuple[float, Source]] = []
     for source in sources:
         if source.kind == "faq":
-            score = max(coverage(_key_stems(source.title, owner_names)), 0.8 * coverage(texts[source.id]))
+            # An FAQ question is a paraphrase target: plain overlap, every word counting alike.
+            asked = _key_stems(source.title, owner_names)
+            plain = sum(_matches(k, asked) for k in keys) / len(keys)
+            score = max(plain, coverage(asked), 0.8 * coverage(texts[source.id]))
         else:
             score = coverage(texts[source.id])
         scored.append((score, source))
     scored.sort(key=lambda pair: (-pair[0], pair[1].id))
     best = scored[0][0] if scored else 0.0
     # One shared word is chance, not grounding: a lone key term must be in an FAQ question or a title.
-    needed = 0.6 if len(keys) >= 2 else 1.0
+    needed = 0.56 if len(keys) >= 2 else 1.0
     supporting = tuple(source for score, source in scored if score >= max(needed, best - 0.15))[:3]
     if len(keys) == 1:
-        supporting = tuple(s for s in supporting if keys <= _key_stems(s.title, owner_names))
+        (key,) = keys
+        supporting = tuple(s for s in supporting if _matches(key, _key_stems(s.title, owner_names)))
+    if _CURRENT_OR_FUTURE.search(fold(question)):
+        # Only an FAQ entry whose question asks the same thing answers for the present.
+        supporting = tuple(
+            s for s in supporting if s.kind == "faq" and coverage(_key_stems(s.title, owner_names)) >= needed
+        )
     grounded = bool(supporting) and best >= needed
     return Grounding(grounded, round(best, 3), supporting if grounded else ())

@@ -16,6 +16,7 @@ from typing import Any
 from runtime.contract import Action, Explanation, RoutingDecision
 from runtime.grounding import (
     Grounding,
+    Vocabulary,
     Source,
     commitment_hit,
     grounding_for,
@@ -62,6 +63,7 @@ class RouterInput:
     pinned_context: dict[str, str] = field(default_factory=dict)
     interaction_context: str = "public_widget"
     sources: tuple[Source, ...] = ()
+    vocabulary: Vocabulary | None = None
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class RouterSettings:
     clarify_threshold: float = 0.62
 
 
-def _owner_names(spec: dict) -> tuple[str, ...]:
+def owner_names_of(spec: dict) -> tuple[str, ...]:
     name = str(((spec.get("identity_voice") or {}).get("name")) or "").strip().lower()
     return (name, *name.split()) if name else ()
 
@@ -236,7 +238,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             Action.REFUSE, confidence, rule, f"{hit.kind}: {hit.pattern}", matched=hit.pattern, excerpt=hit.excerpt
         )
 
-    owner_names = _owner_names(spec)
+    owner_names = owner_names_of(spec)
     owner = str(((spec.get("identity_voice") or {}).get("name")) or "the owner")
     smalltalk = is_smalltalk(inp.message, owner_names)
     vague = (
@@ -278,7 +280,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         owner_hit = "owner_self"
     grounding = Grounding(False, 0.0, ())
     if inp.sources:
-        grounding = grounding_for(inp.message, list(inp.sources), owner_names)
+        grounding = grounding_for(inp.message, list(inp.sources), owner_names, inp.vocabulary)
     signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
                             "sources": [s.id for s in grounding.sources]}  # fmt: skip
     if owner_hit is not None:

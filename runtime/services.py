@@ -5,16 +5,32 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max
 
 from runtime.contract import RoutingDecision
 from runtime.models import KnowledgeSource
-from runtime.router import RouterInput, RouterSettings, Turn, route
+from runtime.grounding import Vocabulary, vocabulary_of
+from runtime.router import RouterInput, RouterSettings, Turn, owner_names_of, route
 from runtime.selectors import knowledge_search
 from specs.models import PersonaSpec, Twin
 from specs.selectors import persona_spec_active
 
 # (twin id, spec version id) pairs whose FAQ rows this process has seen in place.
 _faq_synced: set[tuple[str, str]] = set()
+# Per twin: the state of its sources a vocabulary was built from, and the vocabulary.
+_vocabularies: dict[str, tuple[tuple, Vocabulary]] = {}
+
+
+def knowledge_vocabulary(*, twin: Twin, owner_names: tuple[str, ...]) -> Vocabulary:
+    """Term frequencies over the twin's approved sources, rebuilt only when they change."""
+    sources = KnowledgeSource.objects.filter(twin=twin, approved=True)
+    state = tuple(sources.aggregate(n=Count("id"), changed=Max("updated_at")).values()) + (owner_names,)
+    cached = _vocabularies.get(str(twin.pk))
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    vocabulary = vocabulary_of([f"{t} {b}" for t, b in sources.values_list("title", "body")], owner_names)
+    _vocabularies[str(twin.pk)] = (state, vocabulary)
+    return vocabulary
 
 
 @transaction.atomic
@@ -82,6 +98,7 @@ def routing_decide(
     if version is not None:
         faq_index_sync(twin=twin, version=version)
     sources = knowledge_search(twin_id=twin.pk, text=message)
+    vocabulary = knowledge_vocabulary(twin=twin, owner_names=owner_names_of(spec))
     decision = route(
         RouterInput(
             message=message,
@@ -90,6 +107,7 @@ def routing_decide(
             pinned_context=dict(pinned_context or {}),
             interaction_context=interaction_context,
             sources=tuple(sources),
+            vocabulary=vocabulary,
         ),
         RouterSettings(clarify_threshold=settings.ROUTER_CLARIFY_THRESHOLD),
     )
