@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from runtime.normalize import fold
 from runtime.text import STOP_WORDS, content_tokens, stem, word_count

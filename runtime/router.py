@@ -16,8 +16,8 @@ from typing import Any
 from runtime.contract import Action, Explanation, RoutingDecision
 from runtime.grounding import (
     Grounding,
-    Vocabulary,
     Source,
+    Vocabulary,
     commitment_hit,
     grounding_for,
     is_smalltalk,

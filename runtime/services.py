@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Count, Max
 
 from runtime.contract import RoutingDecision
-from runtime.models import KnowledgeSource
 from runtime.grounding import Vocabulary, vocabulary_of
+from runtime.models import KnowledgeSource
 from runtime.router import RouterInput, RouterSettings, Turn, owner_names_of, route
 from runtime.selectors import knowledge_search
 from specs.models import PersonaSpec, Twin
@@ -24,7 +24,7 @@ _vocabularies: dict[str, tuple[tuple, Vocabulary]] = {}
 def knowledge_vocabulary(*, twin: Twin, owner_names: tuple[str, ...]) -> Vocabulary:
     """Term frequencies over the twin's approved sources, rebuilt only when they change."""
     sources = KnowledgeSource.objects.filter(twin=twin, approved=True)
-    state = tuple(sources.aggregate(n=Count("id"), changed=Max("updated_at")).values()) + (owner_names,)
+    state = (*sources.aggregate(n=Count("id"), changed=Max("updated_at")).values(), owner_names)
     cached = _vocabularies.get(str(twin.pk))
     if cached is not None and cached[0] == state:
         return cached[1]
