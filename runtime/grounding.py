@@ -143,7 +143,12 @@ def is_smalltalk(text: str, owner_names: tuple[str, ...] = ()) -> bool:
     if re.match(_SMALLTALK.pattern.replace("{owner}", names), folded):
         return True
     # "lol thanks, that made my day": a pleasantry that asks for nothing.
-    return bool(_SMALLTALK_OPENERS.match(folded)) and word_count(folded) <= 8 and "?" not in folded
+    return (
+        bool(_SMALLTALK_OPENERS.match(folded))
+        and word_count(folded) <= 8
+        and "?" not in folded
+        and not re.search(r"\b(?:what|how|why|when|where|which|who|can|could|should|would|now)\b", folded)
+    )
 
 
 def is_vague(text: str) -> bool:
@@ -194,7 +199,8 @@ _QUESTION_NOISE = {
 
 def _key_stems(text: str, owner_names: tuple[str, ...]) -> set[str]:
     owner_stems = {stem(n) for n in owner_names}
-    return {stem(t) for t in content_tokens(fold(text))} - _QUESTION_NOISE - owner_stems - {stem(w) for w in STOP_WORDS}
+    stems = {stem(t) for t in content_tokens(fold(text)) if not t.replace("-", "").isdigit() and "-" not in t}
+    return stems - _QUESTION_NOISE - owner_stems - {stem(w) for w in STOP_WORDS}
 
 
 def _matches(key: str, stems: set[str]) -> bool:
@@ -264,7 +270,8 @@ def grounding_for(
         if source.kind == "faq":
             # An FAQ question is a paraphrase target: plain overlap, every word counting alike.
             asked = _key_stems(source.title, owner_names)
-            plain = sum(_matches(k, asked) for k in keys) / len(keys)
+            everyday = {k: _everyday_discount(k) for k in keys}
+            plain = sum(w for k, w in everyday.items() if _matches(k, asked)) / (sum(everyday.values()) or 1.0)
             score = max(plain, coverage(asked), 0.8 * coverage(texts[source.id]))
         else:
             score = coverage(texts[source.id])

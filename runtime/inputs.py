@@ -73,6 +73,12 @@ def material_block(text: str) -> str:
 
 
 _TWIN_MATERIAL_MIN_WORDS = 25
+# Pointing at material kept elsewhere is not the material.
+ELSEWHERE = re.compile(
+    r"\b(?:google\s+(?:doc|docs|drive|sheet|slides)|(?:doc|file|link|deck)\s+(?:i|we)\s+(?:shared|sent)|shared\s+with\s+you|"
+    r"links?|urls?|https?|www|dot\s+(?:com|io|co|org|net)|\.(?:com|io|co|org|net)\b|attached|attachment|i'?ll\s+send|"
+    r"will\s+send|go\s+look|take\s+a\s+look\s+at\s+it|dropbox|notion|in\s+my\s+drive|on\s+my\s+(?:laptop|computer))\b"
+)
 
 
 def _has_material(evidence: Evidence) -> bool:
@@ -230,7 +236,10 @@ def _ideas_goal(evidence: Evidence) -> bool:
 
 
 def _audience(evidence: Evidence) -> bool:
-    return _any(evidence, _AUDIENCE) or any(_AUDIENCE_REPLY.search(text.lower()) for text in evidence.spoken[:1])
+    # A short reply naming a group ("existing customers who run SAP") answers "who is it for?".
+    return _any(evidence, _AUDIENCE) or any(
+        word_count(text) <= 20 and _AUDIENCE_REPLY.search(text.lower()) for text in evidence.spoken
+    )
 
 
 _LABELLED_CHOICES = re.compile(r"(?:^|\s|\()(?:a|1|one|first)[).:]\s.+?(?:^|\s|\()(?:b|2|two|second)[).:]\s", re.S)

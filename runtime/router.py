@@ -25,7 +25,7 @@ from runtime.grounding import (
     owner_self_hit,
     owner_specific_hit,
 )
-from runtime.inputs import Evidence, inputs_missing, material_block
+from runtime.inputs import ELSEWHERE, Evidence, inputs_missing, material_block
 from runtime.intent import IntentScores, intent_model_for, request_part
 from runtime.safety import SafetyHit, exfiltration_hit, guardrail_hit, injection_hit
 from runtime.text import content_tokens, word_count
@@ -103,7 +103,7 @@ def _scan_text(message: str) -> str:
     return message if len(words) <= _GUARDRAIL_SCAN_WORDS else " ".join(words[:_GUARDRAIL_SCAN_WORDS])
 
 
-def _safety(inp: RouterInput, topics: list[str]) -> tuple[SafetyHit, bool] | None:
+def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False) -> tuple[SafetyHit, bool] | None:
     """The first refusal signal, and whether it sits in the request itself (not in material it carries)."""
     request = request_part(inp.message)
     hit = injection_hit(request)
@@ -116,7 +116,10 @@ def _safety(inp: RouterInput, topics: list[str]) -> tuple[SafetyHit, bool] | Non
     hit = exfiltration_hit(inp.message)
     if hit:
         return hit, True
-    hit = guardrail_hit(_scan_text(inp.message), topics)
+    # Material the sender pasted (a thread to summarise) is not what they ask about.
+    if material_reply and "?" not in inp.message:
+        return None
+    hit = guardrail_hit(_scan_text(_own_words(inp.message)), topics)
     return (hit, False) if hit else None
 
 
@@ -171,6 +174,11 @@ def _own_words(message: str) -> str:
     return text
 
 
+def _request_intent(message: str, spec: dict, workflows: dict) -> str:
+    label, probability = intent_model_for(spec).scores(request_part(message)).top
+    return label if label in workflows and probability >= 0.6 else "answer"
+
+
 def _intent_without(message: str, excerpt: str, spec: dict, workflows: dict) -> str:
     """The task a message asks for once an attack in it is set aside; "answer" when nothing is left."""
     sentences = re.split(r"(?<=[.!?\n])\s+", message)
@@ -220,12 +228,15 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         ).validate(workflow_inputs=required)
 
     # 1. refuse
-    found = _safety(inp, _forbidden_topics(spec))
+    found = _safety(inp, _forbidden_topics(spec), material_reply=intent_source == "earlier_request")
     if found is not None:
         hit, _in_request = found
         if hit.kind == "injection":
             # The task the attack rides on, if any; a bare attack asks for nothing but an answer.
-            intent = _intent_without(inp.message, hit.excerpt, spec, workflows) if not inp.pinned_context else intent
+            if _in_request:
+                intent = _intent_without(inp.message, hit.excerpt, spec, workflows)
+            elif not inp.pinned_context and word_count(material_block(inp.message)) < 12:
+                intent = _request_intent(inp.message, spec, workflows)
         else:
             intent = "answer"
         rule = {
@@ -247,6 +258,8 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         and not inp.pinned_context
         and is_vague(inp.message)
         and not commitment_hit(inp.message)
+        # "give me some ideas": a clear workflow with nothing to work on clarifies its inputs below.
+        and not (intent != "answer" and probability >= 0.6 and required.get(intent))
     )
     if vague:
         intent = "answer"
@@ -329,6 +342,9 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         )
     if (smalltalk or grounding.grounded) and intent == "answer":
         confidence = max(confidence, 0.85)
+    if required[intent]:
+        # Every input the workflow needs is there: the message is specific enough to act on.
+        confidence = max(confidence, settings.clarify_threshold + 0.08)
     if confidence < settings.clarify_threshold:
         return decide(
             Action.CLARIFY,

@@ -28,7 +28,7 @@ _SECRET_OBJECT = (
     r"|config(?:uration)?\s*(?:file|json|yaml)|instructions\s+(?:you\s+were\s+given|above|you\s+follow)"
     r"|rules\s+you\s+(?:follow|were\s+given|operate\s+under)|prompt\s+you\s+were\s+given|your\s+instructions"
     r"|api[\s_-]*keys?|secret[\s_-]*keys?|access[\s_-]*tokens?|auth(?:entication)?[\s_-]*tokens?|passwords?"
-    r"|credentials|env(?:ironment)?\s*variables|\.env\s*file|database\s*(?:password|url|credentials|connection))"
+    r"|(?:login|database|db|api|admin|aws|server|ssh|system)\s+credentials|env(?:ironment)?\s*variables|\.env\s*file|database\s*(?:password|url|credentials|connection))"
 )
 
 INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -69,8 +69,8 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b[a-z]+_(?:url|key|secret|token|password|dsn)\b"
             r"|\b(?:environment|env)\s+variables?\b"
             r"|\b(?:show|print|reveal|display|dump|output|give|leak|repeat)\s+(?:me\s+)?(?:the\s+|your\s+)?(?:system\s*prompt|hidden\s+prompt|initial\s+prompt)"
-            r"|\b(?:what'?s|what\s+is|what\s+are|tell\s+me)\s+(?:the|your)\s+(?:api[\s_-]*keys?|passwords?|secret\s*keys?|access\s+tokens?|credentials)"
-            r"|\b(?:api[\s_-]*keys?|passwords?|credentials|secret\s*keys?|tokens?)\s+(?:that\s+)?(?:this|the|you|your)\s+(?:bot|twin|app|assistant|system|model|server)?\s*(?:uses?|has|have|runs?\s+on|stores?)"
+            r"|\b(?:what'?s|what\s+is|what\s+are|tell\s+me)\s+(?:the|your)\s+(?:api[\s_-]*keys?|passwords?|secret\s*keys?|access\s+tokens?|(?:login|database|admin|api)\s+credentials)"
+            r"|\b(?:api[\s_-]*keys?|passwords?|secret\s*keys?|tokens?)\s+(?:that\s+)?(?:this|the|you|your)\s+(?:bot|twin|app|assistant|system|model|server)?\s*(?:uses?|has|have|runs?\s+on|stores?)"
         ),
         "prompt_verbatim": (
             r"\b(?:repeat|print|output|copy|quote)\b[^.?!\n]{0,40}\b(?:everything|all|the\s+text|the\s+words|the\s+content)\b"
