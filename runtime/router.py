@@ -322,9 +322,12 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         message=inp.message,
         history_user=tuple(t.content for t in inp.history if t.role == "user"),
         history_twin=tuple(t.content for t in inp.history if t.role != "user"),
-        reply_is_material=intent_source == "earlier_request"
-        and "?" not in inp.message
-        and word_count(inp.message) >= 5,
+        reply_is_material=(
+            intent_source == "earlier_request"
+            and "?" not in inp.message
+            and word_count(inp.message) >= 5
+            and not ELSEWHERE.search(inp.message.lower())
+        ),
         pinned={k: str(v) for k, v in inp.pinned_context.items() if v is not None},
     )
     rubric = (spec.get("decision_policy") or {}).get("rubric_rules") or []
