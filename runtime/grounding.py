@@ -54,6 +54,7 @@ _VAGUE_WORDS = {
     "please", "pls", "plz", "maybe", "sure", "think", "know", "doing", "wondering", "curious", "hmm", "hm", "um", "uh",
     "fix", "improve", "better", "go", "start", "begin", "now", "continue", "yes", "no", "view",
     "take", "feedback", "say", "suggestions", "recommendations", "recommend", "suggest", "stuck", "confused",
+    "mean", "means", "meant", "get", "getting", "fresh", "wild", "fun", "goes", "whatever", "idk", "dunno", "random",
 }  # fmt: skip
 
 
@@ -89,6 +90,8 @@ class Grounding:
     grounded: bool
     score: float
     sources: tuple[Source, ...]
+    # Sources that share enough with the question to cite when answering, grounded or not.
+    related: tuple[Source, ...] = ()
 
 
 def commitment_hit(text: str) -> str | None:
@@ -158,42 +161,47 @@ def is_vague(text: str) -> bool:
 
 
 _QUESTION_NOISE = {
-    "your",
-    "view",
-    "opinion",
-    "think",
-    "take",
-    "thought",
-    "feel",
-    "person",
-    "realli",
     "actual",
-    "current",
-    "usual",
-    "typic",
-    "general",
-    "honest",
-    "quick",
-    "question",
-    "wonder",
-    "curious",
     "ask",
-    "day",
-    "way",
-    "time",
-    "good",
     "best",
-    "thing",
-    "lot",
-    "tell",
-    "share",
-    "explain",
+    "curious",
+    "current",
+    "day",
     "describ",
+    "experi",
+    "explain",
+    "faq",
+    "feel",
+    "first",
+    "founder",
+    "general",
+    "good",
+    "honest",
+    "know",
+    "lot",
     "mind",
     "nutshel",
-    "experi",
+    "opinion",
+    "person",
+    "place",
+    "question",
+    "quick",
+    "realli",
     "remind",
-    "founder",
+    "say",
+    "share",
+    "take",
+    "tell",
+    "thing",
+    "think",
+    "thought",
+    "time",
+    "typic",
+    "usual",
+    "view",
+    "way",
+    "wonder",
+    "your",
 }
 
 
@@ -201,6 +209,9 @@ def _key_stems(text: str, owner_names: tuple[str, ...]) -> set[str]:
     owner_stems = {stem(n) for n in owner_names}
     stems = {stem(t) for t in content_tokens(fold(text)) if not t.replace("-", "").isdigit() and "-" not in t}
     return stems - _QUESTION_NOISE - owner_stems - {stem(w) for w in STOP_WORDS}
+
+
+_RELATED = 0.34
 
 
 def _matches(key: str, stems: set[str]) -> bool:
@@ -290,4 +301,5 @@ def grounding_for(
             s for s in supporting if s.kind == "faq" and coverage(_key_stems(s.title, owner_names)) >= needed
         )
     grounded = bool(supporting) and best >= needed
-    return Grounding(grounded, round(best, 3), supporting if grounded else ())
+    related = tuple(source for score, source in scored if score >= _RELATED)[:3]
+    return Grounding(grounded, round(best, 3), supporting if grounded else (), supporting if grounded else related)

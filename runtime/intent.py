@@ -101,7 +101,7 @@ class IntentModel:
                 texts.append(request_part(utterance))
                 labels.append(label)
         self.pipeline = _pipeline().fit(texts, labels)
-        self.labels = list(self.pipeline.classes_)
+        self.labels = [str(label) for label in self.pipeline.classes_]
 
     def scores(self, text: str) -> IntentScores:
         probabilities = self.pipeline.predict_proba([request_part(text)])[0]

@@ -210,7 +210,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     scores = intent_model_for(spec).scores(inp.message)
     intent, probability, intent_source = _intent(inp, scores, workflows)
     signals: dict[str, Any] = {
-        "intent_scores": {label: round(p, 4) for label, p in scores.ranked[:4]},
+        "intent_scores": {str(label): round(p, 4) for label, p in scores.ranked[:4]},
         "intent_source": intent_source,
         "interaction_context": inp.interaction_context,
     }
@@ -359,7 +359,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         )
 
     # 4. answer
-    cited = [s.id for s in grounding.sources] if grounding.grounded else []
+    cited = [s.id for s in grounding.related]
     return decide(
         Action.ANSWER,
         confidence,
