@@ -32,6 +32,7 @@ _GENERIC = {
     "hey", "hi", "hello", "twin", "maya", "need", "needs", "want", "wanna", "gonna", "trying", "try", "ask", "go",
     "business", "startup", "company", "companies", "finger", "nothing", "life", "job", "names", "name", "list",
     "brutal", "honest", "run", "why", "broken", "terrible", "bad", "worse",
+    "throw", "wild", "goes", "fresh", "stuck", "fun", "idk", "random", "cool", "new", "creative", "crazy", "some", "lately", "off", "me", "it's", "its", "anyway", "start",
 }  # fmt: skip
 
 _DEICTIC = re.compile(
