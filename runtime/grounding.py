@@ -205,9 +205,26 @@ _QUESTION_NOISE = {
 }
 
 
+# Phrases people use interchangeably about a person's profile; each maps to one word.
+_SAME_THING = [
+    (re.compile(r"\bpersonal\s+(?:best|record)s?\b|\bpbs?\b"), "pr"),
+    (re.compile(r"\b(?:qualifications?|certifications?|certified|credentials?)\b"), "credentials"),
+    (re.compile(r"\b(?:résumé|resume|cv)\b"), "resume"),
+    (re.compile(r"\b(?:fees?|pricing|prices?|costs?|charges?)\b"), "price"),
+    (re.compile(r"\b(?:co-?founded|started|founded)\b"), "founded"),
+]
+
+
+def _canonical(text: str) -> str:
+    for pattern, word in _SAME_THING:
+        text = pattern.sub(word, text)
+    return text
+
+
 def _key_stems(text: str, owner_names: tuple[str, ...]) -> set[str]:
     owner_stems = {stem(n) for n in owner_names}
-    stems = {stem(t) for t in content_tokens(fold(text)) if not t.replace("-", "").isdigit() and "-" not in t}
+    words = content_tokens(_canonical(fold(text)))
+    stems = {stem(t) for t in words if not t.replace("-", "").isdigit() and "-" not in t}
     return stems - _QUESTION_NOISE - owner_stems - {stem(w) for w in STOP_WORDS}
 
 
@@ -276,16 +293,17 @@ def grounding_for(
     def coverage(stems: set[str]) -> float:
         return sum(weight[k] for k in keys if _matches(k, stems)) / total
 
+    everyday = {k: _everyday_discount(k) for k in keys}
     scored: list[tuple[float, Source]] = []
     for source in sources:
+        # An FAQ question or a document title is a paraphrase target: its words weigh by how
+        # everyday they are, not by how rare they are among the twin's sources.
+        heading = _key_stems(source.title, owner_names)
+        plain = sum(w for k, w in everyday.items() if _matches(k, heading)) / (sum(everyday.values()) or 1.0)
         if source.kind == "faq":
-            # An FAQ question is a paraphrase target: plain overlap, every word counting alike.
-            asked = _key_stems(source.title, owner_names)
-            everyday = {k: _everyday_discount(k) for k in keys}
-            plain = sum(w for k, w in everyday.items() if _matches(k, asked)) / (sum(everyday.values()) or 1.0)
-            score = max(plain, coverage(asked), 0.8 * coverage(texts[source.id]))
+            score = max(plain, coverage(heading), 0.8 * coverage(texts[source.id]))
         else:
-            score = coverage(texts[source.id])
+            score = max(coverage(texts[source.id]), plain)
         scored.append((score, source))
     scored.sort(key=lambda pair: (-pair[0], pair[1].id))
     best = scored[0][0] if scored else 0.0

@@ -11,7 +11,23 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'&+.-]*[a-z0-9]|[a-z0-9]")
 _stemmer = snowballstemmer.stemmer("english")
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | {
+# Words the general list drops that carry meaning here ("the company you found(ed)", "a fire drill").
+_MEANINGFUL = {
+    "found",
+    "fire",
+    "bill",
+    "system",
+    "interest",
+    "call",
+    "show",
+    "move",
+    "thin",
+    "side",
+    "back",
+    "top",
+    "full",
+}
+STOP_WORDS = (frozenset(ENGLISH_STOP_WORDS) - _MEANINGFUL) | {
     "pls", "plz", "please", "thanks", "thank", "hey", "hi", "hello", "ok", "okay", "im", "i'm", "ive", "i've",
     "don't", "dont", "can't", "cant", "won't", "it's", "that's", "what's", "u", "ur", "ya", "yeah", "yep",
     "just", "really", "maybe", "also", "like", "want", "need", "know", "think", "tell", "let", "lets", "let's",
