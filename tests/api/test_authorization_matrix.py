@@ -2,11 +2,12 @@
 
 How it works: ``ROWS`` lists each endpoint (URL name + method) once; ``CALLERS``
 lists who calls it. Each row is a test; each caller calls it in a savepoint that
-is rolled back afterwards, so all meet the same ``World``: twin A of the alpha owner (with persona
-spec versions and a knowledge document), a twin of another owner in alpha, and a
-twin of the beta owner. Every answer must have the caller's expected status, no
-body may contain a marker of data the caller does not own, and a refused call
-must leave twin A's data exactly as it was.
+is rolled back afterwards, so all meet the same ``World``: twin A of the alpha
+owner (with persona spec versions, a knowledge document, an active and a revoked
+chat key), a twin of another owner in alpha, and a twin of the beta owner. Every
+answer must have the caller's expected status, no body may contain a marker of
+data the caller does not own, and a refused call must leave twin A's data exactly
+as it was.
 
 ``test_every_endpoint_has_a_row`` walks ``twinproject.urls`` (all but the admin
 and the schema/docs views) and fails for any URL name and method without a row.
@@ -18,16 +19,15 @@ Adding an endpoint: add a ``Row`` to ``ROWS``:
 ``kwargs`` builds the URL's keyword arguments from the ``World`` (defaults to
 ``{"twin_id": twin A}``; add what your endpoint needs to ``World``, created lazily
 in a ``cached_property`` that the ``world`` fixture touches when its app has the
-service). ``owner_status``
-is what twin A's owner gets (200 by default); ``others_status`` is what an owner
-who is not twin A's gets (404 by default; 200 for lists that show the caller's own
-rows). A row whose URL name is not served yet is skipped, so a row may land
-before its endpoint.
+service). ``owner_status`` is what twin A's owner gets (200 by default);
+``others_status`` is what an owner who is not twin A's gets (404 by default; 200
+for lists that show the caller's own rows); ``chat_key_status`` is what an active
+chat key of twin A gets (401 by default: chat keys open no owner endpoint; the
+chat endpoints set what they allow). A revoked chat key always gets 401. A row
+whose URL name is not served yet is skipped, so a row may land before its endpoint.
 
-Chat keys: once a chat key model exists, add the callers named in
-``CHAT_KEY_CALLERS`` (``test_chat_key_callers_join_once_chat_keys_exist``
-fails until they are), with a ``chat_key_status`` on ``Row`` for what a chat key
-of twin A may do (401 on the owner's endpoints).
+Chat keys are presented by ``_chat_key_headers``; when the chat API settles how
+a visitor sends its key, change that one function.
 """
 
 from __future__ import annotations
@@ -45,17 +45,20 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
+from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from specs.models import Twin
 from tests.conftest import TenantFixture
 from tests.factories import make_owner, make_spec_version, make_token, make_twin
+from twinproject.accounts.keys import key_digest, key_display_prefix, key_generate
 from twinproject.accounts.models import User
 
 TENANT_URLCONF = "twinproject.urls"
 # Served to anyone and described elsewhere (tests/api/test_openapi.py).
 NOT_IN_MATRIX = {"openapi-schema", "openapi-docs"}
 CHAT_KEY_CALLERS = ("chat_key_of_twin_a", "revoked_chat_key_of_twin_a")
+CHAT_KEY_MODEL = "runtime.ChatKey"
 
 
 @dataclass
@@ -82,6 +85,23 @@ class World:
 
         title = self._mark("owner", "document")
         return str(knowledge_document_create(twin=self.twin_a, title=title, body="Owner-only notes.").pk)
+
+    @cached_property
+    def chat_keys(self) -> dict[str, str]:
+        """Keys of twin A: ``active`` and ``revoked``."""
+        made = {}
+        for state in ("active", "revoked"):
+            key = key_generate("twck")
+            apps.get_model(CHAT_KEY_MODEL).objects.create(
+                twin=self.twin_a,
+                name=state,
+                prefix=key_display_prefix(key),
+                digest=key_digest(key),
+                created_by=self.owner,
+                revoked_at=timezone.now() if state == "revoked" else None,
+            )
+            made[state] = key
+        return made
 
     def _mark(self, holder: str, what: str) -> str:
         marker = f"{what}-of-{holder}-{self.twin_a.pk.hex[:8]}"
@@ -128,6 +148,7 @@ class Row:
     body: dict[str, Any] | None = None
     owner_status: int = 200
     others_status: int = 404
+    chat_key_status: int = 401
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.name}"
@@ -168,6 +189,14 @@ def _client(host: str, token: str | None = None) -> Client:
     return Client(HTTP_HOST=host, **({"HTTP_AUTHORIZATION": f"Token {token}"} if token else {}))
 
 
+def _chat_key_headers(key: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Token {key}"}
+
+
+def _chat_key_client(world: World, state: str) -> Client:
+    return Client(HTTP_HOST=world.alpha.host, **_chat_key_headers(world.chat_keys[state]))
+
+
 def _operator_client(world: World, host: str) -> Client:
     """The operator's admin session (made in the public schema), sent to ``host``."""
     with schema_context("public"):
@@ -186,6 +215,10 @@ def _others_status(row: Row) -> int:
     return row.others_status
 
 
+def _chat_key_status(row: Row) -> int:
+    return row.chat_key_status
+
+
 def _always(status: int) -> Callable[[Row], int]:
     return lambda row: status
 
@@ -199,6 +232,8 @@ CALLERS: list[Caller] = [
     # The bare host serves only the operator's admin: the tenant API is not there at all.
     Caller("operator_session_bare_host", lambda w: _operator_client(w, "localhost"), _always(404)),
     Caller("operator_session_on_a_host", lambda w: _operator_client(w, w.alpha.host), _always(401)),
+    Caller("chat_key_of_twin_a", lambda w: _chat_key_client(w, "active"), _chat_key_status),
+    Caller("revoked_chat_key_of_twin_a", lambda w: _chat_key_client(w, "revoked"), _always(401)),
 ]
 
 
@@ -231,12 +266,9 @@ def test_every_endpoint_has_a_row():
     assert not missing, "Endpoints missing from tests/api/test_authorization_matrix.py ROWS:\n" + "\n".join(missing)
 
 
-def test_chat_key_callers_join_once_chat_keys_exist():
-    chat_key_models = [m for m in apps.get_models() if m.__name__.lower().replace("_", "") in {"chatkey", "apikey"}]
-    if chat_key_models:
-        assert set(CHAT_KEY_CALLERS) <= {c.name for c in CALLERS}, (
-            f"{chat_key_models[0].__name__} exists: add the callers {CHAT_KEY_CALLERS} to CALLERS."
-        )
+def test_chat_key_callers_are_in_the_matrix_once_chat_keys_exist():
+    if _has_model(CHAT_KEY_MODEL):
+        assert set(CHAT_KEY_CALLERS) <= {c.name for c in CALLERS}
 
 
 def _has_service(module: str, name: str) -> bool:
@@ -244,6 +276,14 @@ def _has_service(module: str, name: str) -> bool:
         return hasattr(import_module(module), name)
     except ImportError:
         return False
+
+
+def _has_model(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except LookupError:
+        return False
+    return True
 
 
 @pytest.fixture
@@ -262,6 +302,8 @@ def world(tenant_a, tenant_b, owner) -> World:
     assert made.versions
     if _has_service("runtime.services", "knowledge_document_create"):
         assert made.document_id
+    if _has_model(CHAT_KEY_MODEL):
+        assert made.chat_keys
     return made
 
 
