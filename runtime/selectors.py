@@ -7,10 +7,12 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F, QuerySet
 
 from runtime.grounding import Source
-from runtime.models import KnowledgeSource
+from runtime.models import ChatKey, Conversation, KnowledgeSource, Message, ResponseAudit
 from runtime.normalize import fold
+from runtime.planner import SourceText
 from runtime.text import content_tokens
 from specs.models import Twin
+from twinproject.errors import NotFoundError
 
 _SAFE_TERM = re.compile(r"^[a-z0-9]+$")
 _MAX_TERMS = 24
@@ -43,3 +45,76 @@ def knowledge_search(*, twin_id: UUID, text: str, limit: int = 6) -> list[Source
         .values_list("id", "kind", "title", "body", "rank")[:limit]
     )
     return [Source(str(pk), kind, title, body, float(rank)) for pk, kind, title, body, rank in rows]
+
+
+def chat_key_list(*, twin: Twin) -> QuerySet[ChatKey]:
+    return ChatKey.objects.filter(twin=twin).select_related("created_by")
+
+
+def chat_key_get(*, twin: Twin, key_id: UUID) -> ChatKey:
+    key = chat_key_list(twin=twin).filter(pk=key_id).first()
+    if key is None:
+        raise NotFoundError("No chat key with this id for this twin.")
+    return key
+
+
+def conversation_list(*, twin: Twin) -> QuerySet[Conversation]:
+    return Conversation.objects.filter(twin=twin).select_related("twin", "chat_key", "created_by")
+
+
+def conversation_get(*, twin: Twin, conversation_id: UUID, chat_key: ChatKey | None = None) -> Conversation:
+    """One conversation of ``twin``; with ``chat_key``, only one that key started."""
+    found = conversation_list(twin=twin).filter(pk=conversation_id)
+    if chat_key is not None:
+        found = found.filter(chat_key=chat_key)
+    conversation = found.first()
+    if conversation is None:
+        raise NotFoundError("No conversation with this id is visible to you.")
+    return conversation
+
+
+def conversation_messages(*, conversation: Conversation, limit: int) -> list[Message]:
+    """The latest ``limit`` messages, oldest first."""
+    latest = Message.objects.filter(conversation=conversation).order_by("-sequence")[:limit]
+    return sorted(latest, key=lambda message: message.sequence)
+
+
+def conversation_history(*, conversation: Conversation, turns: int) -> list[tuple[str, str]]:
+    """The conversation's last messages as the router reads them: (role, content), oldest first."""
+    return [(m.role, m.content) for m in conversation_messages(conversation=conversation, limit=2 * turns)]
+
+
+def conversation_last_turn(*, conversation: Conversation) -> tuple[str | None, str | None]:
+    """What the conversation's latest turn did (its audit's action) and the routing rule behind it."""
+    row = (
+        ResponseAudit.objects.filter(message__conversation=conversation, message__is_owner_answer=False)
+        .order_by("-message__sequence")
+        .values_list("action", "routing_decision__explanation__rule")
+        .first()
+    )
+    return (row[0], row[1]) if row else (None, None)
+
+
+def chat_turn_by_client_id(*, conversation: Conversation, client_message_id: str) -> tuple[Message, Message] | None:
+    """The stored turn (user message, twin reply) of a client message id, if any."""
+    user = Message.objects.filter(conversation=conversation, client_message_id=client_message_id).first()
+    if user is None:
+        return None
+    reply = Message.objects.filter(reply_to=user, is_owner_answer=False).order_by("sequence").first()
+    return (user, reply) if reply is not None else None
+
+
+def knowledge_texts(*, twin: Twin, ids: list[str]) -> list[SourceText]:
+    """The twin's approved sources with these ids, in the order given."""
+    rows = {str(row.pk): row for row in KnowledgeSource.objects.filter(twin=twin, approved=True, pk__in=_uuids(ids))}
+    return [SourceText(i, rows[i].kind, rows[i].title, rows[i].body) for i in dict.fromkeys(ids) if i in rows]
+
+
+def _uuids(values: list[str]) -> list[UUID]:
+    found = []
+    for value in values:
+        try:
+            found.append(UUID(str(value)))
+        except ValueError:
+            continue
+    return found

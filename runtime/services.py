@@ -1,19 +1,36 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Max
+from django.utils import timezone
 
-from runtime.contract import RoutingDecision
+from review.models import ReviewItem
+from review.services import review_item_enqueue_for_turn
+from runtime.authentication import CHAT_KEY_PREFIX
+from runtime.contract import Action, RoutingDecision
+from runtime.errors import ChatLimitError, TwinPausedError
 from runtime.grounding import Vocabulary, vocabulary_of
-from runtime.models import KnowledgeSource
+from runtime.models import ChatKey, Conversation, KnowledgeSource, Message, ResponseAudit, RoutingDecisionRecord
+from runtime.planner import Plan, PlannerInput, plan_reply
+from runtime.realizer import Realization, Realizer, realize_safely, realizer_for_settings
 from runtime.router import RouterInput, RouterSettings, Turn, owner_names_of, route
-from runtime.selectors import knowledge_search
+from runtime.selectors import (
+    chat_turn_by_client_id,
+    conversation_history,
+    conversation_last_turn,
+    knowledge_search,
+    knowledge_texts,
+)
 from specs.models import PersonaSpec, Twin
 from specs.selectors import persona_spec_active
+from twinproject.accounts.keys import key_digest, key_display_prefix, key_generate
+from twinproject.accounts.models import User
 
 # (twin id, spec version id) pairs whose FAQ rows this process has seen in place.
 _faq_synced: set[tuple[str, str]] = set()
@@ -112,3 +129,251 @@ def routing_decide(
         RouterSettings(clarify_threshold=settings.ROUTER_CLARIFY_THRESHOLD),
     )
     return decision, version
+
+
+# --- chat keys and conversations ----------------------------------------------------------
+
+
+@transaction.atomic
+def chat_key_issue(*, twin: Twin, actor: User | None, name: str = "default") -> tuple[ChatKey, str]:
+    """A visitor key for ``twin``; returns the row and the key, which is never stored."""
+    key = key_generate(CHAT_KEY_PREFIX)
+    chat_key = ChatKey.objects.create(
+        twin=twin, name=name, prefix=key_display_prefix(key), digest=key_digest(key), created_by=actor
+    )
+    return chat_key, key
+
+
+@transaction.atomic
+def chat_key_revoke(*, chat_key: ChatKey) -> ChatKey:
+    if chat_key.revoked_at is None:
+        chat_key.revoked_at = timezone.now()
+        chat_key.save(update_fields=["revoked_at"])
+    return chat_key
+
+
+def _twin_active_check(twin: Twin) -> None:
+    if twin.status == Twin.Status.PAUSED:
+        raise TwinPausedError("This twin is paused by its owner and does not chat right now.")
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    twin: Twin,
+    interaction_context: str,
+    visitor_id: str | None = None,
+    chat_key: ChatKey | None = None,
+    actor: User | None = None,
+) -> Conversation:
+    _twin_active_check(twin)
+    return Conversation.objects.create(
+        twin=twin,
+        interaction_context=interaction_context,
+        visitor_id=visitor_id or f"visitor-{uuid.uuid4().hex[:16]}",
+        chat_key=chat_key,
+        created_by=actor,
+    )
+
+
+# --- one chat turn ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChatTurn:
+    user_message: Message
+    twin_message: Message
+    replayed: bool = False
+
+
+def _limits_check(content: str, pinned_context: dict[str, str]) -> None:
+    if len(content) > settings.CHAT_MAX_MESSAGE_CHARS:
+        message = f"A message may have at most {settings.CHAT_MAX_MESSAGE_CHARS} characters."
+        raise ChatLimitError(message, fields={"content": [message]})
+    pinned_size = sum(len(str(key)) + len(str(value)) for key, value in pinned_context.items())
+    if pinned_size > settings.CHAT_MAX_PINNED_CHARS:
+        message = f"The pinned context may have at most {settings.CHAT_MAX_PINNED_CHARS} characters."
+        raise ChatLimitError(message, fields={"pinned_context": [message]})
+
+
+def _stored_turn(conversation: Conversation, client_message_id: str | None) -> ChatTurn | None:
+    if not client_message_id:
+        return None
+    found = chat_turn_by_client_id(conversation=conversation, client_message_id=client_message_id)
+    return ChatTurn(found[0], found[1], replayed=True) if found else None
+
+
+def chat_turn_create(
+    *,
+    conversation: Conversation,
+    content: str,
+    pinned_context: dict[str, str] | None = None,
+    client_message_id: str | None = None,
+    realizer: Realizer | None = None,
+) -> ChatTurn:
+    """One turn: route and realize outside the transaction, then write the turn's rows in one.
+
+    A retry with the same ``client_message_id`` returns the stored turn and writes nothing.
+    """
+    pinned = {str(key): str(value) for key, value in (pinned_context or {}).items()}
+    _limits_check(content, pinned)
+    stored = _stored_turn(conversation, client_message_id)
+    if stored is not None:
+        return stored
+    twin = conversation.twin
+    _twin_active_check(twin)
+    history = conversation_history(conversation=conversation, turns=settings.CHAT_HISTORY_TURNS)
+    decision, version = routing_decide(
+        twin=twin,
+        message=content,
+        history=history,
+        pinned_context=pinned,
+        interaction_context=conversation.interaction_context,
+    )
+    signals = decision.explanation.signals
+    cited = [str(i) for i in signals.get("citations") or []] if decision.action == Action.ANSWER else []
+    plan = plan_reply(
+        PlannerInput(
+            decision=decision,
+            spec=version.spec if version is not None else {},
+            twin_name=twin.name,
+            message=content,
+            history=tuple(history),
+            pinned_context=pinned,
+            sources=tuple(knowledge_texts(twin=twin, ids=cited)),
+        )
+    )
+    realization = realize_safely(plan, realizer or realizer_for_settings())
+    turn = TurnDraft(conversation, content, pinned, client_message_id, decision, version, plan, realization)
+    try:
+        return _turn_write(turn)
+    except IntegrityError:
+        # Two retries raced past the check above: the partial unique index let one in.
+        stored = _stored_turn(conversation, client_message_id)
+        if stored is None:
+            raise
+        return stored
+
+
+@dataclass(frozen=True)
+class TurnDraft:
+    conversation: Conversation
+    content: str
+    pinned: dict[str, str]
+    client_message_id: str | None
+    decision: RoutingDecision
+    version: PersonaSpec | None
+    plan: Plan
+    realization: Realization
+
+
+@transaction.atomic
+def _turn_write(turn: TurnDraft) -> ChatTurn:
+    # Lock the conversation: its turns are numbered one after another, and a retry
+    # that raced this one waits here and then finds the stored turn below.
+    conversation = Conversation.objects.select_for_update().get(pk=turn.conversation.pk)
+    stored = _stored_turn(conversation, turn.client_message_id)
+    if stored is not None:
+        return stored
+    last = Message.objects.filter(conversation=conversation).aggregate(n=Max("sequence"))["n"] or 0
+    previous_action, previous_rule = conversation_last_turn(conversation=conversation)
+    user_message = _user_message_create(turn, conversation, sequence=last + 1)
+    record = _routing_record_create(turn, user_message)
+    item = review_item_enqueue_for_turn(
+        conversation=conversation,
+        message=user_message,
+        routing_decision=record,
+        action=turn.realization.action,
+        confidence=turn.decision.confidence,
+        rule=turn.decision.explanation.rule,
+        previous_action=previous_action,
+        previous_rule=previous_rule,
+        payload=_review_payload(turn),
+    )
+    twin_message = _twin_message_create(turn, conversation, user_message, item, sequence=last + 2)
+    _response_audit_create(turn, twin_message, record)
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+    return ChatTurn(user_message, twin_message)
+
+
+def _user_message_create(turn: TurnDraft, conversation: Conversation, *, sequence: int) -> Message:
+    return Message.objects.create(
+        conversation=conversation,
+        sequence=sequence,
+        role=Message.Role.USER,
+        content=turn.content,
+        metadata={"pinned_context": turn.pinned} if turn.pinned else {},
+        client_message_id=turn.client_message_id or None,
+    )
+
+
+def _routing_record_create(turn: TurnDraft, user_message: Message) -> RoutingDecisionRecord:
+    contract = turn.decision.as_contract()
+    return RoutingDecisionRecord.objects.create(
+        message=user_message,
+        spec_version=turn.version,
+        explanation=turn.decision.explanation_dict(),
+        **contract,
+    )
+
+
+def _reply_metadata(turn: TurnDraft, item: ReviewItem | None) -> dict[str, Any]:
+    return {
+        "routing_decision": turn.decision.as_contract(),
+        "workflow_intent": turn.decision.chosen_workflow,
+        "persona_spec_version": turn.version.version if turn.version is not None else None,
+        "citations": list(turn.realization.citations),
+        "review_item_id": str(item.pk) if item is not None else None,
+    }
+
+
+def _twin_message_create(
+    turn: TurnDraft, conversation: Conversation, user_message: Message, item: ReviewItem | None, *, sequence: int
+) -> Message:
+    return Message.objects.create(
+        conversation=conversation,
+        sequence=sequence,
+        role=Message.Role.TWIN,
+        content=turn.realization.text,
+        structured_output=turn.realization.output,
+        metadata=_reply_metadata(turn, item),
+        reply_to=user_message,
+    )
+
+
+def _response_audit_create(turn: TurnDraft, twin_message: Message, record: RoutingDecisionRecord) -> ResponseAudit:
+    realization, signals = turn.realization, turn.decision.explanation.signals
+    scores = signals.get("intent_scores") or {}
+    return ResponseAudit.objects.create(
+        message=twin_message,
+        routing_decision=record,
+        spec_version=turn.version,
+        intent_label=str(next(iter(scores), turn.decision.intent)),
+        workflow_intent=turn.decision.chosen_workflow,
+        action=realization.action,
+        confidence=turn.decision.confidence,
+        citations=list(realization.citations),
+        sources_used=[c["id"] for c in realization.citations],
+        refusal_reason=turn.plan.refusal_reason if realization.action == "refuse" else "",
+        escalation_reason=realization.escalation_reason if realization.action == "escalate" else "",
+        retrieval_summary={
+            "grounding": signals.get("grounding") or {},
+            "cited_by_router": list(signals.get("citations") or []),
+            "sources_given_to_realizer": [s.id for s in turn.plan.sources],
+        },
+        artifacts_used=list(realization.artifacts),
+        realizer_backend=realization.backend,
+        realizer_fallback_reason=realization.fallback_reason,
+    )
+
+
+def _review_payload(turn: TurnDraft) -> dict[str, Any]:
+    return {
+        "message": turn.content[:2000],
+        "reply": turn.realization.text[:2000],
+        "action": turn.realization.action,
+        "rule": turn.decision.explanation.rule,
+        "reason": turn.decision.explanation.reason,
+        "confidence": turn.decision.confidence,
+        "interaction_context": turn.conversation.interaction_context,
+    }

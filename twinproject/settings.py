@@ -139,7 +139,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["twinproject.accounts.authentication.OwnerTokenAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["twinproject.accounts.permissions.IsOwner"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["twinproject.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "twinproject.openapi.TwinAutoSchema",
@@ -184,6 +184,22 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 # Routing thresholds (DESIGN.md, "The routing policy").
 ROUTER_CLARIFY_THRESHOLD = env_float("ROUTER_CLARIFY_THRESHOLD", 0.62, low=0.0, high=1.0)
 ROUTER_REVIEW_THRESHOLD = env_float("ROUTER_REVIEW_THRESHOLD", 0.75, low=0.0, high=1.0)
+
+# Chat turns (runtime/services.py): limits answered with a clear 400.
+CHAT_MAX_MESSAGE_CHARS = env_int("CHAT_MAX_MESSAGE_CHARS", 8000)
+CHAT_MAX_PINNED_CHARS = env_int("CHAT_MAX_PINNED_CHARS", 20000)
+# Earlier messages of a conversation the router sees.
+CHAT_HISTORY_TURNS = env_int("CHAT_HISTORY_TURNS", 12)
+
+# The realizer (runtime/realizer.py): "builtin" (offline, deterministic) or "openai", any
+# OpenAI-compatible chat-completions server, falling back to the built-in one on any failure.
+REALIZER_BACKEND = env_str("REALIZER_BACKEND", "builtin")
+if REALIZER_BACKEND not in ("builtin", "openai"):
+    raise ImproperlyConfigured(f"REALIZER_BACKEND must be builtin or openai, not {REALIZER_BACKEND!r}.")
+REALIZER_OPENAI_BASE_URL = env_str("REALIZER_OPENAI_BASE_URL", "http://127.0.0.1:8001/v1")
+REALIZER_OPENAI_MODEL = env_str("REALIZER_OPENAI_MODEL", "gpt-4o-mini")
+REALIZER_OPENAI_API_KEY = env_str("REALIZER_OPENAI_API_KEY", "")
+REALIZER_TIMEOUT_SECONDS = env_float("REALIZER_TIMEOUT_SECONDS", 20.0, low=0.1, high=600.0)
 
 LOGGING = {
     "version": 1,
