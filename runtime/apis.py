@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -208,6 +208,7 @@ class ConversationStartApi(APIView):
     authentication_classes = CHAT_AUTHENTICATION
     permission_classes = [IsOwnerOrChatKey]
 
+    @extend_schema_serializer(component_name="ConversationStartInput")
     class InputSerializer(serializers.Serializer):
         interaction_context = serializers.ChoiceField(
             choices=InteractionContext.choices,
@@ -278,6 +279,7 @@ class ChatMessageCreateApi(APIView):
     authentication_classes = CHAT_AUTHENTICATION
     permission_classes = [IsOwnerOrChatKey]
 
+    @extend_schema_serializer(component_name="ChatMessageInput")
     class InputSerializer(serializers.Serializer):
         content = serializers.CharField(
             trim_whitespace=False, help_text="The message; at most `CHAT_MAX_MESSAGE_CHARS` (8000) characters."
@@ -347,6 +349,7 @@ class ChatKeyCreatedOutput(ChatKeyOutput):
 
 
 class ChatKeyListApi(APIView):
+    @extend_schema_serializer(component_name="ChatKeyInput")
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100, default="default")
 

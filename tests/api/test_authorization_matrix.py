@@ -103,6 +103,21 @@ class World:
             made[state] = key
         return made
 
+    @cached_property
+    def conversation_id(self) -> str:
+        """A conversation with twin A that its active chat key started."""
+        from runtime.models import ChatKey
+        from runtime.services import conversation_start
+
+        key = ChatKey.objects.get(twin=self.twin_a, name="active")
+        return str(conversation_start(twin=self.twin_a, interaction_context="public_widget", chat_key=key).pk)
+
+    @cached_property
+    def chat_key_id(self) -> str:
+        from runtime.models import ChatKey
+
+        return str(ChatKey.objects.get(twin=self.twin_a, name="active").pk)
+
     def _mark(self, holder: str, what: str) -> str:
         marker = f"{what}-of-{holder}-{self.twin_a.pk.hex[:8]}"
         self.markers.setdefault(holder, set()).add(marker)
@@ -140,6 +155,14 @@ def _document(world: World) -> dict[str, Any]:
     return {"twin_id": world.twin_a.pk, "document_id": world.document_id}
 
 
+def _conversation(world: World) -> dict[str, Any]:
+    return {"twin_id": world.twin_a.pk, "conversation_id": world.conversation_id}
+
+
+def _chat_key(world: World) -> dict[str, Any]:
+    return {"twin_id": world.twin_a.pk, "key_id": world.chat_key_id}
+
+
 @dataclass(frozen=True)
 class Row:
     name: str
@@ -171,6 +194,20 @@ ROWS: list[Row] = [
     Row("knowledge-detail", kwargs=_document),
     Row("knowledge-detail", "patch", kwargs=_document, body={"title": "Renamed by the matrix"}),
     Row("knowledge-detail", "delete", kwargs=_document, owner_status=204),
+    Row("conversation-list", "post", body={}, owner_status=201, chat_key_status=201),
+    Row("conversation-detail", kwargs=_conversation, chat_key_status=200),
+    # The conversation is the chat key's visitor's: the owner reads it but may not write in it.
+    Row(
+        "conversation-messages",
+        "post",
+        kwargs=_conversation,
+        body={"content": "Hello!"},
+        owner_status=403,
+        chat_key_status=201,
+    ),
+    Row("chat-key-list"),
+    Row("chat-key-list", "post", body={"name": "made by the matrix"}, owner_status=201),
+    Row("chat-key-revoke", "post", kwargs=_chat_key),
 ]
 
 
@@ -304,6 +341,8 @@ def world(tenant_a, tenant_b, owner) -> World:
         assert made.document_id
     if _has_model(CHAT_KEY_MODEL):
         assert made.chat_keys
+    if _has_service("runtime.services", "conversation_start"):
+        assert made.conversation_id
     return made
 
 

@@ -74,6 +74,13 @@ def _fill(tenant: Tenant, owner: User) -> dict[str, list[str]]:
             return values
         document = knowledge_document_create(twin=twin, title="A document", body="Some approved text.")
         values["document_id"] = [str(document.pk)]
+        try:
+            from runtime.services import chat_key_issue, conversation_start
+        except ImportError:
+            return values
+        conversation = conversation_start(twin=twin, interaction_context="owner_chat", actor=owner)
+        values["conversation_id"] = [str(conversation.pk)]
+        values["key_id"] = [str(chat_key_issue(twin=twin, actor=owner)[0].pk)]
         return values
 
 

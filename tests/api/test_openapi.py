@@ -17,6 +17,12 @@ from twinproject.openapi import ERROR_RESPONSES, WRITE_ERROR_RESPONSES
 # Views whose authors are still annotating them with extend_schema; remove an
 # entry once its view is described (the test says so when it is).
 AWAITING_ANNOTATION = {"KnowledgeListApi", "KnowledgeDetailApi"}
+# Visitors' chat keys open these, and the owner's token too.
+CHAT_PATHS = {
+    "/twins/{twin_id}/conversations",
+    "/twins/{twin_id}/conversations/{conversation_id}",
+    "/twins/{twin_id}/conversations/{conversation_id}/messages",
+}
 
 
 def _generate() -> tuple[dict, list[str]]:
@@ -106,7 +112,11 @@ def test_owner_endpoints_require_the_token_scheme(generated):
         "description": schema["components"]["securitySchemes"]["tokenAuth"]["description"],
     }
     for path, method, operation in _operations(schema):
-        assert operation["security"] == [{"tokenAuth": []}], f"{method.upper()} {path}"
+        if path in CHAT_PATHS:
+            assert operation["security"] == [{"chatKeyAuth": []}, {"tokenAuth": []}], f"{method.upper()} {path}"
+        else:
+            assert operation["security"] == [{"tokenAuth": []}], f"{method.upper()} {path}"
+    assert schema["components"]["securitySchemes"]["chatKeyAuth"]["name"] == "Authorization"
 
 
 def test_a_list_is_described_as_a_page_with_bounded_limit(generated):
