@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from runtime.normalize import fold
-from runtime.text import STOP_WORDS, content_tokens, stem, word_count
+from runtime.text import STOP_WORDS, canonical, content_tokens, stem, word_count
 
 _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
@@ -34,7 +34,7 @@ _OWNER_PATTERNS: dict[str, re.Pattern[str]] = {
     for name, pattern in {
         "owner_opinion": r"\b(?:what(?:'s|\s+is|\s+are)\s+your\s+(?:take|view|views|opinion|opinions|thoughts|stance|position|feeling|feelings|verdict|perspective|philosophy|approach|rule|rules|policy|thesis|criteria|process|method|framework|advice|favou?rite|biggest|best|worst|go-to)|how\s+do\s+you\s+(?:feel|think|decide|evaluate|choose|pick|approach|handle|assess|judge|screen|structure|run|price|work|spend|prepare|manage|deal|balance|stay|keep|usually|typically|personally|invest)|do\s+you\s+(?:think|believe|like|love|hate|prefer|agree|support|recommend|personally|invest|back|fund|use|have|own|read|follow|still|ever|usually|typically|take|do|write|offer|mentor|coach|work|care|know|plan|want|miss|regret|remember|speak|live|drink|eat|run|watch|play)|are\s+you\s+(?:a\s+fan|into|bullish|bearish|for|against|worried|excited|optimistic|pessimistic|going|planning|attending|coming|speaking|hiring|investing|still|currently|married|single|based|from|open|available|on|in)|would\s+you\s+(?:ever|rather|personally|invest|back|fund|consider|recommend|say)|why\s+did\s+you|how\s+did\s+you|when\s+did\s+you|where\s+did\s+you|what\s+did\s+you|have\s+you\s+(?:ever|been|invested|worked|met|read|tried|seen|used|changed|decided|thought|considered|got|had|done|written|run|raced|coached|lived|visited)|did\s+you\s+(?:ever|go|study|work|start|found|sell|invest|like|enjoy|win|run|grow\s+up|always)|what\s+was\s+(?:your|it\s+like)|tell\s+me\s+about\s+(?:your|yourself)|who\s+(?:are|were)\s+your|which\s+\w+\s+(?:do|did|would)\s+you|your\s+(?:personal|own|private)|about\s+you(?:rself)?\b|where\s+(?:do|did)\s+you|what\s+(?:do|did)\s+you\s+(?:think|do|like|prefer|want|read|eat|drink|use|recommend|look\s+for|make\s+of)|what\s+(?:are|were)\s+you\s+(?:doing|working|reading|planning|up\s+to|thinking)|what\s+would\s+you\s+(?:do|say|pick|choose|recommend)(?:\s+if)?|how\s+(?:old|tall)\s+are\s+you|is\s+it\s+true\s+(?:that\s+)?you|where\s+are\s+you\s+(?:based|from|located)|(?:are|were)\s+you\s+(?:going\s+to|gonna|\w+ing)\b|(?:where|when|what|how|why)\s+(?:are|were)\s+you\s+\w+ing|will\s+you\s+be\s+\w+|in\s+your\s+(?:life|career|childhood|family|twenties|thirties|past|free\s+time|spare\s+time)|(?:you|maya)\s+(?:founded|built|started|sold|ran|wrote|invested\s+in|backed|worked\s+at|studied|grew\s+up|lived|left|joined|quit|raised|exited)\b|(?:is|was)\s+\w+\s+something\s+you|what\s+(?:kind|type|sort)s?\s+of\s+\w+\s+do\s+you|who\s+\w+ed\s+you|when\s+you\s+were\s+\w+ing|what\s+\w+\s+do\s+you\s+(?:personally|usually|use|wear|train|run|read|eat|drink|listen)|do\s+you\s+\w+\s+(?:personally|yourself))",
         "owner_third_person": r"\b(?:does|did|is|was|has|will|would|can)\s+{owner}\b|\b{owner}'s\s+\w+|\b{owner}\s+(?:think|thinks|believe|believes|like|likes|prefer|prefers|invest|invests|say|says|feel|feels)\b",
-        "owner_possessive": r"\byour\s+(?:family|kids|children|wife|husband|partner|spouse|parents|mom|dad|mother|father|home|house|hometown|childhood|age|birthday|salary|net\s+worth|income|health|religion|politics|hobbies|weekend|vacation|holiday|plans?|schedule|calendar|portfolio|investments?|returns|exits?|fund|companies|startup|company|previous\s+company|first\s+company|background|story|history|career|past|education|degree|school|university|mba|book|books|podcast|newsletter|blog|talks?|mentor|mentors|heroes|inspiration|regrets?|mistakes?|biggest\s+\w+|favou?rite\s+\w+|daily\s+routine|routine|morning|diet|training|races?|marathons?|pr|pb|next\s+\w+|upcoming\s+\w+|goals?|priorities|focus|thesis|criteria|process|framework|stance|position|decision|decisions|opinion|take|view|office\s+hours|check\s+size|availability|rates?|fees?|policy|rules?\s+(?:for|on|about)|team|partners?|co-?investors?|deal\s*flow|pipeline|lp|lps)\b",
+        "owner_possessive": r"\byour\s+(?:(?:typical|usual|average|normal|standard|current|own|main|first|last|latest|next|real|personal|exact|minimum|maximum|min|max|preferred|ideal)\s+)?(?:family|kids|children|wife|husband|partner|spouse|parents|mom|dad|mother|father|home|house|hometown|childhood|age|birthday|salary|net\s+worth|income|health|religion|politics|hobbies|weekend|vacation|holiday|plans?|schedule|calendar|portfolio|investments?|returns|exits?|fund|companies|startup|company|previous\s+company|first\s+company|background|story|history|career|past|education|degree|school|university|mba|book|books|podcast|newsletter|blog|talks?|mentor|mentors|heroes|inspiration|regrets?|mistakes?|biggest\s+\w+|favou?rite\s+\w+|daily\s+routine|routine|morning|diet|training|races?|marathons?|pr|pb|next\s+\w+|upcoming\s+\w+|goals?|priorities|focus|thesis|criteria|process|framework|stance|position|decision|decisions|opinion|take|view|office\s+hours|check\s+size|availability|rates?|fees?|policy|rules?\s+(?:for|on|about)|team|partners?|co-?investors?|deal\s*flow|pipeline|lp|lps)\b",
     }.items()
 }
 
@@ -205,25 +205,9 @@ _QUESTION_NOISE = {
 }
 
 
-# Phrases people use interchangeably about a person's profile; each maps to one word.
-_SAME_THING = [
-    (re.compile(r"\bpersonal\s+(?:best|record)s?\b|\bpbs?\b"), "pr"),
-    (re.compile(r"\b(?:qualifications?|certifications?|certified|credentials?)\b"), "credentials"),
-    (re.compile(r"\b(?:résumé|resume|cv)\b"), "resume"),
-    (re.compile(r"\b(?:fees?|pricing|prices?|costs?|charges?)\b"), "price"),
-    (re.compile(r"\b(?:co-?founded|started|founded)\b"), "founded"),
-]
-
-
-def _canonical(text: str) -> str:
-    for pattern, word in _SAME_THING:
-        text = pattern.sub(word, text)
-    return text
-
-
 def _key_stems(text: str, owner_names: tuple[str, ...]) -> set[str]:
     owner_stems = {stem(n) for n in owner_names}
-    words = content_tokens(_canonical(fold(text)))
+    words = content_tokens(canonical(fold(text)))
     stems = {stem(t) for t in words if not t.replace("-", "").isdigit() and "-" not in t}
     return stems - _QUESTION_NOISE - owner_stems - {stem(w) for w in STOP_WORDS}
 

@@ -69,7 +69,9 @@ def _pipeline() -> Pipeline:
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)),
         ]
     )
-    return Pipeline([("features", features), ("model", LogisticRegression(C=8.0, max_iter=3000))])
+    # saga converges in a fraction of lbfgs' time on this sparse, wide problem.
+    model = LogisticRegression(C=8.0, solver="saga", max_iter=300, tol=1e-3, random_state=0)
+    return Pipeline([("features", features), ("model", model)])
 
 
 def load_corpus(path: Path = CORPUS_PATH) -> dict[str, list[str]]:
@@ -94,6 +96,8 @@ def _workflow_examples(name: str, workflow: dict) -> list[str]:
 
 
 class IntentModel:
+    _CACHE_SIZE = 4096
+
     def __init__(self, corpus: dict[str, list[str]]):
         texts, labels = [], []
         for label, utterances in corpus.items():
@@ -102,11 +106,56 @@ class IntentModel:
                 labels.append(label)
         self.pipeline = _pipeline().fit(texts, labels)
         self.labels = [str(label) for label in self.pipeline.classes_]
+        self._blocks = []
+        offset = 0
+        for _, vectorizer in self.pipeline.named_steps["features"].transformer_list:
+            self._blocks.append((vectorizer.build_analyzer(), vectorizer.vocabulary_, vectorizer.idf_, offset))
+            offset += len(vectorizer.vocabulary_)
+        model = self.pipeline.named_steps["model"]
+        self._weights = model.coef_.T.copy()
+        self._intercept = model.intercept_.copy()
+        # The same turns are scored again as a conversation grows: remember recent texts.
+        self._cache: OrderedDict[str, IntentScores] = OrderedDict()
 
     def scores(self, text: str) -> IntentScores:
-        probabilities = self.pipeline.predict_proba([request_part(text)])[0]
+        request = request_part(text)
+        hit = self._cache.get(request)
+        if hit is not None:
+            return hit
+        # The pipeline's predict_proba builds sparse matrices and validates on every call;
+        # the same tf-idf (sublinear tf, l2 per block) computed directly is several times faster.
+        indices, values = self._features(request)
+        logits = values @ self._weights[indices] + self._intercept
+        logits -= logits.max()
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum()
         order = np.argsort(probabilities)[::-1]
-        return IntentScores(tuple((self.labels[i], float(probabilities[i])) for i in order))
+        scored = IntentScores(tuple((self.labels[i], float(probabilities[i])) for i in order))
+        self._cache[request] = scored
+        if len(self._cache) > self._CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return scored
+
+    def _features(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        indices: list[int] = []
+        values: list[float] = []
+        for analyzer, vocabulary, idf, offset in self._blocks:
+            counts: dict[int, int] = {}
+            for term in analyzer(text):
+                column = vocabulary.get(term)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            if not counts:
+                continue
+            columns = np.fromiter(counts, dtype=np.int64, count=len(counts))
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * idf[columns]
+            weights /= np.linalg.norm(weights)
+            indices.extend((columns + offset).tolist())
+            values.extend(weights.tolist())
+        return np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=float)
+
+    def cache_clear(self) -> None:
+        self._cache.clear()
 
 
 _lock = threading.Lock()

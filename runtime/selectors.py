@@ -10,7 +10,7 @@ from runtime.grounding import Source
 from runtime.models import ChatKey, Conversation, KnowledgeSource, Message, ResponseAudit
 from runtime.normalize import fold
 from runtime.planner import SourceText
-from runtime.text import content_tokens
+from runtime.text import content_tokens, expansions
 from specs.models import Twin
 from twinproject.errors import NotFoundError
 
@@ -25,7 +25,8 @@ def knowledge_list(*, twin: Twin, kind: str | None = None) -> QuerySet[Knowledge
 
 def _or_query(text: str) -> str | None:
     terms: list[str] = []
-    for token in content_tokens(fold(text)):
+    folded = fold(text)
+    for token in [*content_tokens(folded), *expansions(folded)]:
         for part in re.split(r"[^a-z0-9]+", token):
             if len(part) > 1 and _SAFE_TERM.match(part) and part not in terms:
                 terms.append(part)

@@ -71,3 +71,37 @@ def content_stems(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(tokens(text))
+
+
+# Phrases people use interchangeably about a person's profile; each group meets under one word.
+SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (re.compile(r"\bpersonal\s+(?:best|record)s?\b|\bpbs?\b|\bprs?\b"), "pr", ("pr", "personal", "best", "record")),
+    (
+        re.compile(r"\b(?:qualifications?|certifications?|certified|credentials?)\b"),
+        "credentials",
+        ("credentials", "qualifications", "certifications", "certified"),
+    ),
+    (re.compile(r"\b(?:résumé|resume|cv)\b"), "resume", ("resume", "cv")),
+    (
+        re.compile(r"\b(?:fees?|pricing|prices?|costs?|charges?)\b"),
+        "price",
+        ("price", "pricing", "cost", "fee", "charge"),
+    ),
+    (re.compile(r"\b(?:co-?founded|started|founded)\b"), "founded", ("founded", "started", "cofounded")),
+]
+
+
+def canonical(text: str) -> str:
+    """``text`` with each interchangeable phrase replaced by its group's word."""
+    for pattern, word, _members in SAME_THING:
+        text = pattern.sub(word, text)
+    return text
+
+
+def expansions(text: str) -> list[str]:
+    """Words a search for ``text`` should also look for (every member of each group it touches)."""
+    found: list[str] = []
+    for pattern, _word, members in SAME_THING:
+        if pattern.search(text):
+            found.extend(members)
+    return found

@@ -38,6 +38,7 @@ SUPERUSER = "postgres"
 # Unix socket paths are limited to ~107 bytes; deep checkouts fall back to /tmp.
 _MAX_SOCKET_DIR = 80
 SYSTEM_USER = "pgserver"
+LEAKPROOF_SQL = "ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) LEAKPROOF"
 
 
 class EmbeddedDatabaseError(RuntimeError):
@@ -200,6 +201,7 @@ class Server:
         if not self.initialised():
             self.init()
         if self.answers():
+            self.ensure_app_role()
             return False
         if self.postmaster_pid() is not None:
             # Give a server that is still starting up or shutting down a moment.
@@ -238,9 +240,18 @@ class Server:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone()
             if not exists:
                 conn.execute(f'CREATE ROLE "{APP_ROLE}" LOGIN NOSUPERUSER NOBYPASSRLS CREATEDB NOCREATEROLE')
+            # Row-level security keeps a non-leakproof operator away from indexes, so full-text
+            # search (@@) would scan every row. The match function raises no data-dependent
+            # errors; marking it leakproof lets the GIN index serve policy-protected tables.
+            # template1 too, so test databases created from it inherit the setting.
+            for database in ("template1", "postgres"):
+                with psycopg.connect(self.url(role=SUPERUSER, database=database), autocommit=True) as db:
+                    db.execute(LEAKPROOF_SQL)
             has_db = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [APP_DATABASE]).fetchone()
             if not has_db:
                 conn.execute(f'CREATE DATABASE "{APP_DATABASE}" OWNER "{APP_ROLE}"')
+            with psycopg.connect(self.url(role=SUPERUSER, database=APP_DATABASE), autocommit=True) as db:
+                db.execute(LEAKPROOF_SQL)
 
     def stop(self) -> bool:
         if self.postmaster_pid() is None:

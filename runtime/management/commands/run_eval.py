@@ -52,6 +52,7 @@ class Command(BaseCommand):
             schema_name=SCRATCH_SCHEMA, name="Eval scratch", domain="eval-scratch.localhost", owner_username="eval"
         )
         reports = {}
+        pooled = []
         with tenant_context(scratch.tenant):
             for path, twin_data, cases in loaded:
                 twin = _load_twin(scratch.owner, f"eval-{path.stem.replace('_', '-')}"[:100], twin_data)
@@ -67,10 +68,14 @@ class Command(BaseCommand):
                     return decision
 
                 progress = tqdm(cases, desc=path.name, file=sys.stderr, disable=options["no_progress"], leave=False)
-                reports[str(path)] = eval_report(eval_cases_run(progress, decide))
+                results = eval_cases_run(progress, decide)
+                pooled.extend(results)
+                reports[str(path)] = eval_report(results)
         for path, report in reports.items():
             self._print(path, report)
-        combined = reports[next(iter(reports))] if len(reports) == 1 else _combine(reports)
+        combined = eval_report(pooled)
+        if len(reports) > 1:
+            self._print("all files", combined)
         if options["json_report"]:
             payload = dict(combined, files=reports) if len(reports) > 1 else combined
             options["json_report"].write_text(json.dumps(payload, indent=2))
@@ -111,21 +116,3 @@ class Command(BaseCommand):
                 f" got {got['action']}/{got['intent']} {got['required_inputs_missing']}"
                 f" conf {got['confidence']:.2f} by {failure['rule']} ({failure['reason']})"
             )
-
-
-def _combine(reports: dict[str, dict]) -> dict:
-    total = sum(r["total"] for r in reports.values())
-
-    def weighted(key: str) -> float:
-        return round(sum(r[key] * r["total"] for r in reports.values()) / total, 4) if total else 1.0
-
-    first = next(iter(reports.values()))
-    return {
-        "total": total,
-        "action_accuracy": weighted("action_accuracy"),
-        "intent_accuracy": weighted("intent_accuracy"),
-        "citation_compliance": weighted("citation_compliance"),
-        "required_inputs_accuracy": weighted("required_inputs_accuracy"),
-        "per_action": first["per_action"] if len(reports) == 1 else {},
-        "failures": [f for r in reports.values() for f in r["failures"]],
-    }
