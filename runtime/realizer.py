@@ -71,7 +71,8 @@ def style_scrub(text: str, avoid: tuple[str, ...]) -> str:
             text = pattern.sub("", text)
         if text == before:
             break
-    return re.sub(r"[ \t]{2,}", " ", re.sub(r"[ \t]+([,.;:!?])", r"\1", text)).strip()
+    text = re.sub(r"[ \t]{2,}", " ", re.sub(r"[ \t]+([,.;:!?])", r"\1", text))
+    return re.sub(r"(?m)^[ \t]*[,;:][ \t]*", "", text).strip()
 
 
 def _scrub_value(value: Any, avoid: tuple[str, ...]) -> Any:
