@@ -1,0 +1,76 @@
+"""Which turns reach the owner's review queue (DESIGN.md, "Review queue")."""
+
+from __future__ import annotations
+
+import pytest
+
+from review.models import ReviewItem
+from review.services import review_reason_for
+from runtime.services import chat_turn_create
+from tests.runtime.conftest import ANSWER, CLARIFY, ESCALATE, REFUSE
+
+
+def _reason(action, confidence=0.9, rule="x", previous_action=None, previous_rule=None):
+    return review_reason_for(
+        action=action,
+        confidence=confidence,
+        rule=rule,
+        previous_action=previous_action,
+        previous_rule=previous_rule,
+        threshold=0.75,
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"action": "escalate"}, ("escalation", "high")),
+        ({"action": "refuse"}, ("refusal", "medium")),
+        ({"action": "answer", "confidence": 0.74}, ("low_confidence", "medium")),
+        ({"action": "answer", "confidence": 0.75}, None),
+        ({"action": "clarify"}, None),
+        ({"action": "clarify", "previous_action": "answer"}, None),
+        ({"action": "clarify", "previous_action": "clarify"}, ("clarification_loop", "low")),
+        ({"action": "clarify", "previous_action": "clarify", "rule": "clarify.owner_knowledge"}, None),
+        ({"action": "clarify", "previous_action": "clarify", "previous_rule": "clarify.owner_knowledge"}, None),
+    ],
+)
+def test_the_enqueue_rules(kwargs, expected):
+    assert _reason(**kwargs) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "reason", "priority"), [(ESCALATE, "escalation", "high"), (REFUSE, "refusal", "medium")]
+)
+def test_escalated_and_refused_turns_are_queued_once_linked_to_their_turn(
+    visitor_conversation, content, reason, priority
+):
+    turn = chat_turn_create(conversation=visitor_conversation, content=content)
+    item = ReviewItem.objects.get(conversation=visitor_conversation)
+    assert (item.reason, item.priority, item.status) == (reason, priority, "pending")
+    assert item.message_id == turn.user_message.pk
+    assert item.routing_decision.message_id == turn.user_message.pk
+    assert item.payload["message"] == content and item.payload["reply"] == turn.twin_message.content
+
+
+def test_a_confident_answer_is_not_queued(visitor_conversation):
+    chat_turn_create(conversation=visitor_conversation, content=ANSWER)
+    assert not ReviewItem.objects.exists()
+
+
+def test_an_answer_below_the_review_threshold_is_queued_as_low_confidence(visitor_conversation, settings):
+    settings.ROUTER_REVIEW_THRESHOLD = 1.0
+    turn = chat_turn_create(conversation=visitor_conversation, content=ANSWER)
+    item = ReviewItem.objects.get(message=turn.user_message)
+    assert (item.reason, item.priority) == ("low_confidence", "medium")
+
+
+def test_a_conversation_that_clarifies_twice_in_a_row_is_queued_once(visitor_conversation):
+    chat_turn_create(conversation=visitor_conversation, content=CLARIFY)
+    assert not ReviewItem.objects.exists()
+    second = chat_turn_create(conversation=visitor_conversation, content="Can you help me with something?")
+    assert second.twin_message.metadata["routing_decision"]["action"] == "clarify"
+    item = ReviewItem.objects.get(conversation=visitor_conversation)
+    assert (item.reason, item.priority, item.message_id) == ("clarification_loop", "low", second.user_message.pk)
+    chat_turn_create(conversation=visitor_conversation, content="Can you help me with something else?")
+    assert ReviewItem.objects.filter(conversation=visitor_conversation).count() == 1
