@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 
 from django.conf import settings
 from django_tenants.utils import tenant_context
 
+from runtime.models import ChatKey, Conversation, KnowledgeSource
+from runtime.services import chat_key_issue, conversation_start, knowledge_document_create
+from specs.models import Twin
 from specs.services import spec_version_seed, twin_ensure
+from twinproject.accounts.keys import key_digest
+from twinproject.accounts.models import User
 from twinproject.tenancy.services import tenant_provision
 
 DEMO_SCHEMA = "demo"
@@ -17,6 +23,8 @@ DEMO_DOMAIN = "demo.localhost"
 DEMO_OWNER = "maya"
 DEMO_PASSWORD_DEFAULT = "demo-owner-pass"
 DEMO_PERSONA_SPEC = Path(settings.BASE_DIR) / "specs" / "fixtures" / "demo_persona_spec.json"
+DEMO_KNOWLEDGE = Path(settings.BASE_DIR) / "specs" / "fixtures" / "demo_knowledge.json"
+DEMO_CHAT_KEY_NAME = "demo widget"
 
 
 def _credentials_file() -> Path:
@@ -63,6 +71,8 @@ def demo_seed() -> dict[str, str]:
             spec=json.loads(DEMO_PERSONA_SPEC.read_text()),
             notes="Demo persona: Maya Chen, startup advisor and early-stage investor.",
         )
+        _knowledge_seed(twin)
+        credentials.update(_chat_seed(twin, result.owner, credentials))
     credentials.update(
         {
             "ADMIN_URL": f"http://{DEMO_DOMAIN}:8000/admin/",
@@ -73,3 +83,32 @@ def demo_seed() -> dict[str, str]:
     )
     _write_credentials(credentials)
     return credentials
+
+
+def _knowledge_seed(twin: Twin) -> None:
+    """The demo documents, each added once by title; documents the owner has since edited are kept."""
+    present = set(KnowledgeSource.objects.filter(twin=twin).values_list("title", flat=True))
+    for document in json.loads(DEMO_KNOWLEDGE.read_text()):
+        if document["title"] not in present:
+            knowledge_document_create(twin=twin, title=document["title"], body=document["text"])
+
+
+def _chat_seed(twin: Twin, owner: User, credentials: dict[str, str]) -> dict[str, str]:
+    """A visitor's chat key and one conversation of it, kept while the key we hold still works."""
+    key = credentials.get("CHAT_KEY", "")
+    chat_key = ChatKey.objects.filter(twin=twin, digest=key_digest(key), revoked_at__isnull=True).first()
+    if chat_key is None:
+        chat_key, key = chat_key_issue(twin=twin, actor=owner, name=DEMO_CHAT_KEY_NAME)
+    conversation = Conversation.objects.filter(
+        pk=_uuid_or_none(credentials.get("CONVERSATION_ID")), chat_key=chat_key
+    ).first() or conversation_start(
+        twin=twin, interaction_context="public_widget", chat_key=chat_key, visitor_id="demo"
+    )
+    return {"CHAT_KEY": key, "CONVERSATION_ID": str(conversation.pk)}
+
+
+def _uuid_or_none(value: str | None) -> str | None:
+    try:
+        return str(uuid.UUID(value or ""))
+    except ValueError:
+        return None

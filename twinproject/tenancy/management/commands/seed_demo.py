@@ -17,4 +17,10 @@ class Command(BaseCommand):
             f"  token     {creds['OWNER_TOKEN']}\n"
             f"  twin      {creds['TWIN_ID']}\n"
             f"  try       curl -H 'Authorization: Token {creds['OWNER_TOKEN']}' {base}/twins/\n"
+            f"  chat key  {creds['CHAT_KEY']}  (a visitor's key: it can only chat with this twin)\n"
+            f"  chat      curl -H 'Authorization: Token {creds['CHAT_KEY']}' -H 'Content-Type: application/json' \\\n"
+            f'              -d \'{{"content": "Does Maya hold office hours?"}}\' \\\n'
+            f"              {base}/twins/{creds['TWIN_ID']}/conversations/{creds['CONVERSATION_ID']}/messages\n"
+            f"  new chat  curl -H 'Authorization: Token {creds['CHAT_KEY']}' -H 'Content-Type: application/json' \\\n"
+            f"              -d '{{}}' {base}/twins/{creds['TWIN_ID']}/conversations\n"
         )
