@@ -185,3 +185,33 @@ def test_the_builtin_realizer_is_the_default(visitor_conversation, settings):
     settings.REALIZER_BACKEND = "builtin"
     turn = chat_turn_create(conversation=visitor_conversation, content=ANSWER)
     assert turn.twin_message.audit.realizer_backend == BuiltinRealizer.name
+
+
+def test_a_duplicate_that_slips_past_the_checks_is_stopped_by_the_index_and_answered_with_the_stored_turn(
+    visitor_conversation, monkeypatch
+):
+    first = chat_turn_create(conversation=visitor_conversation, content=REFUSE, client_message_id="dup")
+    before = _counts()
+    real = services.chat_turn_by_client_id
+    blind = iter([None, None])  # both look-ups of the second call miss, as in a race
+
+    def lookup(**kwargs):
+        return next(blind, None) or real(**kwargs)
+
+    monkeypatch.setattr(services, "chat_turn_by_client_id", lookup)
+    again = chat_turn_create(conversation=visitor_conversation, content=REFUSE, client_message_id="dup")
+    assert again.replayed is True and again.user_message.pk == first.user_message.pk
+    assert _counts() == before
+
+
+def test_a_twin_without_a_published_spec_still_replies_in_its_own_name(owner):
+    from runtime.services import conversation_start
+    from tests.factories import make_twin
+
+    twin = make_twin(owner=owner, name="Fresh twin")
+    turn = chat_turn_create(
+        conversation=conversation_start(twin=twin, interaction_context="public_widget"), content="hi"
+    )
+    assert turn.twin_message.metadata["persona_spec_version"] is None
+    assert turn.twin_message.audit.spec_version is None
+    assert "Fresh twin" in turn.twin_message.content
