@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -205,7 +206,17 @@ _QUESTION_NOISE = {
 }
 
 
-def _key_stems(text: str, owner_names: tuple[str, ...]) -> set[str]:
+@lru_cache(maxsize=16384)
+def _key_stems_cached(text: str, owner_names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_key_stems_uncached(text, owner_names))
+
+
+def _key_stems(text: str, owner_names: tuple[str, ...]) -> frozenset[str]:
+    """The words that matter in ``text``, stemmed; sources are re-read every turn, so remembered."""
+    return _key_stems_cached(text, owner_names)
+
+
+def _key_stems_uncached(text: str, owner_names: tuple[str, ...]) -> set[str]:
     owner_stems = {stem(n) for n in owner_names}
     words = content_tokens(canonical(fold(text)))
     stems = {stem(t) for t in words if not t.replace("-", "").isdigit() and "-" not in t}
@@ -215,11 +226,22 @@ def _key_stems(text: str, owner_names: tuple[str, ...]) -> set[str]:
 _RELATED = 0.34
 
 
-def _matches(key: str, stems: set[str]) -> bool:
+def _matches(key: str, stems: frozenset[str] | set[str]) -> bool:
     """Exact stem, or one a prefix of the other ("ultra" and "ultramarathon")."""
     if key in stems:
         return True
-    return len(key) >= 4 and any(len(s) >= 4 and (s.startswith(key) or key.startswith(s)) for s in stems)
+    if len(key) < 4:
+        return False
+    if any(key[:n] in stems for n in range(4, len(key))):
+        return True
+    ordered = _sorted_stems(frozenset(stems))
+    at = bisect.bisect_left(ordered, key)
+    return at < len(ordered) and ordered[at].startswith(key)
+
+
+@lru_cache(maxsize=16384)
+def _sorted_stems(stems: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(stems))
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,8 @@ _HEX_TOKEN = re.compile(r"\b(?:[0-9a-fA-F]{2}\s?){8,}\b")
 
 def fold(text: str) -> str:
     """Compatibility-normalised, look-alikes mapped to Latin, invisible characters removed, lower case."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_CONFUSABLES)
     stripped = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return stripped.lower()

@@ -202,10 +202,25 @@ def _specificity(message: str) -> float:
     return min(1.0, len(set(content_tokens(message))) / 10)
 
 
+_workflow_cache: dict[int, tuple[dict, dict]] = {}
+
+
+def _workflows_of(spec: dict) -> dict:
+    """The spec's effective workflows; a spec object seen before (the cached active one) is not merged again."""
+    hit = _workflow_cache.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    workflows = workflow_library_effective(spec)
+    if len(_workflow_cache) > 256:
+        _workflow_cache.clear()
+    _workflow_cache[id(spec)] = (spec, workflows)
+    return workflows
+
+
 def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDecision:
     settings = settings or RouterSettings()
     spec = inp.spec or {}
-    workflows = workflow_library_effective(spec)
+    workflows = _workflows_of(spec)
     required = {name: list(wf.get("required_inputs") or []) for name, wf in workflows.items()}
     scores = intent_model_for(spec).scores(inp.message)
     intent, probability, intent_source = _intent(inp, scores, workflows)

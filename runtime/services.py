@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 
 from review.models import ReviewItem
@@ -15,39 +15,23 @@ from review.services import review_item_enqueue_for_turn
 from runtime.authentication import CHAT_KEY_PREFIX
 from runtime.contract import Action, RoutingDecision
 from runtime.errors import ChatLimitError, TwinPausedError
-from runtime.grounding import Vocabulary, vocabulary_of
 from runtime.models import ChatKey, Conversation, KnowledgeSource, Message, ResponseAudit, RoutingDecisionRecord
 from runtime.planner import Plan, PlannerInput, plan_reply
 from runtime.realizer import Realization, Realizer, realize_safely, realizer_for_settings
 from runtime.router import RouterInput, RouterSettings, Turn, owner_names_of, route
+from runtime.routing_context import routing_snapshot, spec_version_cached, vocabulary_cached
 from runtime.selectors import (
     chat_turn_by_client_id,
     conversation_history,
     conversation_last_turn,
-    knowledge_search,
     knowledge_texts,
 )
 from specs.models import PersonaSpec, Twin
-from specs.selectors import persona_spec_active
 from twinproject.accounts.keys import key_digest, key_display_prefix, key_generate
 from twinproject.accounts.models import User
 
 # (twin id, spec version id) pairs whose FAQ rows this process has seen in place.
 _faq_synced: set[tuple[str, str]] = set()
-# Per twin: the state of its sources a vocabulary was built from, and the vocabulary.
-_vocabularies: dict[str, tuple[tuple, Vocabulary]] = {}
-
-
-def knowledge_vocabulary(*, twin: Twin, owner_names: tuple[str, ...]) -> Vocabulary:
-    """Term frequencies over the twin's approved sources, rebuilt only when they change."""
-    sources = KnowledgeSource.objects.filter(twin=twin, approved=True)
-    state = (*sources.aggregate(n=Count("id"), changed=Max("updated_at")).values(), owner_names)
-    cached = _vocabularies.get(str(twin.pk))
-    if cached is not None and cached[0] == state:
-        return cached[1]
-    vocabulary = vocabulary_of([f"{t} {b}" for t, b in sources.values_list("title", "body")], owner_names)
-    _vocabularies[str(twin.pk)] = (state, vocabulary)
-    return vocabulary
 
 
 @transaction.atomic
@@ -109,13 +93,19 @@ def routing_decide(
     interaction_context: str = "public_widget",
     version: PersonaSpec | None = None,
 ) -> tuple[RoutingDecision, PersonaSpec | None]:
-    """Route one message with the twin's active spec (or ``version``); writes nothing but the FAQ index."""
-    version = version or persona_spec_active(twin)
+    """Route one message with the twin's active spec (or ``version``); writes nothing but the FAQ index.
+
+    One query reads the active version, the state of the twin's sources and the best
+    matches (``runtime.routing_context``); the spec and vocabulary come from caches keyed by them.
+    """
+    snapshot = routing_snapshot(twin_id=twin.pk, text=message)
+    if version is None and snapshot.active_version_id is not None:
+        version = spec_version_cached(snapshot.active_version_id)
     spec = version.spec if version is not None else {}
-    if version is not None:
+    if version is not None and (str(twin.pk), str(version.pk)) not in _faq_synced:
         faq_index_sync(twin=twin, version=version)
-    sources = knowledge_search(twin_id=twin.pk, text=message)
-    vocabulary = knowledge_vocabulary(twin=twin, owner_names=owner_names_of(spec))
+        snapshot = routing_snapshot(twin_id=twin.pk, text=message)
+    owner_names = owner_names_of(spec)
     decision = route(
         RouterInput(
             message=message,
@@ -123,8 +113,8 @@ def routing_decide(
             history=tuple(Turn(role, content) for role, content in history),
             pinned_context=dict(pinned_context or {}),
             interaction_context=interaction_context,
-            sources=tuple(sources),
-            vocabulary=vocabulary,
+            sources=snapshot.sources,
+            vocabulary=vocabulary_cached(twin_id=twin.pk, snapshot=snapshot, owner_names=owner_names),
         ),
         RouterSettings(clarify_threshold=settings.ROUTER_CLARIFY_THRESHOLD),
     )
