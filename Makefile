@@ -33,7 +33,7 @@ format: install
 	$(BIN)/ruff format .
 
 eval: install
-	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python manage.py run_eval --cases eval/*.json'
+	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python manage.py run_eval --cases eval/twin_runtime_eval_cases.json eval/coach_eval_cases.json --min-action-accuracy 0.97'
 
 bench: install
 	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python bench/router_bench.py'
