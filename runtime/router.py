@@ -123,17 +123,28 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
     return (hit, False) if hit else None
 
 
+_ASKING = re.compile(r"\?|\b(?:paste|send|share|tell\s+me|give\s+me|let\s+me\s+know|drop|upload|list)\b", re.I)
+
+
 def _earlier_request(inp: RouterInput, workflows: dict) -> tuple[str, float] | None:
-    """The workflow an earlier user turn asked for, when the twin spoke last (asked or answered)."""
+    """The workflow the current exchange is about, when the twin's last turn asked for something.
+
+    Walks back over the clarification exchange (twin asks, user answers) and picks its
+    clearest request; a twin turn that asked nothing (an answer, a refusal) ends the
+    exchange, so a new question after it starts afresh.
+    """
     if not inp.history or inp.history[-1].role == "user":
         return None
     model = intent_model_for(inp.spec)
     best: tuple[str, float] | None = None
-    for turn in [t for t in inp.history if t.role == "user"][-3:]:
-        previous, previous_p = model.scores(turn.content).top
-        if previous != "answer" and previous in workflows and previous_p >= 0.3:
-            if best is None or previous_p > best[1]:
-                best = (previous, previous_p)
+    turns = list(inp.history)
+    while turns and turns[-1].role != "user" and _ASKING.search(turns[-1].content):
+        turns.pop()
+        while turns and turns[-1].role == "user":
+            previous, previous_p = model.scores(turns.pop().content).top
+            if previous != "answer" and previous in workflows and previous_p >= 0.3:
+                if best is None or previous_p > best[1]:
+                    best = (previous, previous_p)
     return best
 
 
