@@ -10,14 +10,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from review.enqueue import review_item_enqueue_for_turn
 from review.models import ReviewItem
-from review.services import review_item_enqueue_for_turn
 from runtime.authentication import CHAT_KEY_PREFIX
 from runtime.contract import Action, RoutingDecision
 from runtime.errors import ChatLimitError, TwinPausedError
 from runtime.models import ChatKey, Conversation, KnowledgeSource, Message, ResponseAudit, RoutingDecisionRecord
 from runtime.planner import Plan, PlannerInput, plan_reply
 from runtime.realizer import Realization, Realizer, realize_safely, realizer_for_settings
+from runtime.reply_schemas import reply_validate
 from runtime.router import RouterInput, RouterSettings, Turn, owner_names_of, route
 from runtime.routing_context import routing_snapshot, spec_version_cached, vocabulary_cached
 from runtime.selectors import (
@@ -367,3 +368,50 @@ def _review_payload(turn: TurnDraft) -> dict[str, Any]:
         "confidence": turn.decision.confidence,
         "interaction_context": turn.conversation.interaction_context,
     }
+
+
+# --- the owner's answer from the review queue ---------------------------------------------
+
+OWNER_BACKEND = "owner"
+OWNER_ANSWER_SCHEMA = "reply.owner_answer.v1"
+
+
+@transaction.atomic(savepoint=False)
+def owner_answer_append(*, message: Message, answer: str, review_item_id: uuid.UUID | None = None) -> Message:
+    """The owner's answer to ``message`` (a user message), appended to its conversation as a twin message.
+
+    Runs inside the caller's transaction (the review queue's answer-and-teach). The answer gets its
+    own audit row, marked as the owner's rather than a realizer's, so the lineage says who wrote it.
+    """
+    # Lock the conversation, as a chat turn does: its messages are numbered one after another.
+    conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
+    last = Message.objects.filter(conversation=conversation).aggregate(n=Max("sequence"))["n"] or 0
+    decision = RoutingDecisionRecord.objects.filter(message=message).select_related("spec_version").first()
+    output = {"schema": OWNER_ANSWER_SCHEMA, "answer": answer, "in_reply_to": str(message.pk)}
+    reply = Message.objects.create(
+        conversation=conversation,
+        sequence=last + 1,
+        role=Message.Role.TWIN,
+        content=answer,
+        structured_output=reply_validate(OWNER_ANSWER_SCHEMA, output),
+        metadata={
+            "owner_answer": True,
+            "in_reply_to": str(message.pk),
+            "review_item_id": str(review_item_id) if review_item_id else None,
+        },
+        reply_to=message,
+        is_owner_answer=True,
+    )
+    ResponseAudit.objects.create(
+        message=reply,
+        spec_version=decision.spec_version if decision else None,
+        intent_label=decision.intent if decision else "answer",
+        workflow_intent=decision.chosen_workflow if decision else "answer",
+        action=RoutingDecisionRecord.Action.ANSWER,
+        confidence=1.0,
+        retrieval_summary={"review_item_id": str(review_item_id) if review_item_id else None},
+        artifacts_used=["owner_answer"],
+        realizer_backend=OWNER_BACKEND,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+    return reply

@@ -185,6 +185,11 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 ROUTER_CLARIFY_THRESHOLD = env_float("ROUTER_CLARIFY_THRESHOLD", 0.62, low=0.0, high=1.0)
 ROUTER_REVIEW_THRESHOLD = env_float("ROUTER_REVIEW_THRESHOLD", 0.75, low=0.0, high=1.0)
 
+# The owner review queue (review/services.py): how long a reviewer's claim on an item lasts.
+REVIEW_CLAIM_SECONDS = env_int("REVIEW_CLAIM_SECONDS", 15 * 60)
+if REVIEW_CLAIM_SECONDS < 1:
+    raise ImproperlyConfigured(f"REVIEW_CLAIM_SECONDS must be at least 1, not {REVIEW_CLAIM_SECONDS}.")
+
 # Chat turns (runtime/services.py): limits answered with a clear 400.
 CHAT_MAX_MESSAGE_CHARS = env_int("CHAT_MAX_MESSAGE_CHARS", 8000)
 CHAT_MAX_PINNED_CHARS = env_int("CHAT_MAX_PINNED_CHARS", 20000)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from review.enqueue import review_reason_for
 from review.models import ReviewItem
-from review.services import review_reason_for
 from runtime.services import chat_turn_create
 from tests.runtime.conftest import ANSWER, CLARIFY, ESCALATE, REFUSE
 
