@@ -35,7 +35,7 @@ _CLAIM_FIELDS = ["claimed_by", "claimed_until"]
 def _locked(item_id: UUID) -> ReviewItem:
     # Lock the item: two reviewers (or two tabs of one) acting on it at once would both read
     # "pending" and both write. The second now waits here, reads the first one's change and gets a 409.
-    return ReviewItem.objects.select_for_update().select_related("claimed_by").get(pk=item_id)
+    return ReviewItem.objects.select_for_update(of=("self",)).select_related("claimed_by").get(pk=item_id)
 
 
 def _refusal(item: ReviewItem, actor: User, now: datetime) -> DomainError | None:
@@ -86,7 +86,7 @@ def review_items_resolve(*, item_ids: Iterable[UUID], actor: User, status: str, 
     now = timezone.now()
     outcome = BulkOutcome()
     # Locked in one order (by id), so two bulk actions over overlapping selections cannot deadlock.
-    items = ReviewItem.objects.select_for_update().select_related("claimed_by").filter(pk__in=list(item_ids))
+    items = ReviewItem.objects.select_for_update(of=("self",)).select_related("claimed_by").filter(pk__in=list(item_ids))
     for item in items.order_by("pk"):
         refusal = _refusal(item, actor, now)
         if refusal is not None:

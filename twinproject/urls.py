@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="openapi-schema"), name="openapi-docs"),
     path("", include("specs.urls")),
     path("", include("runtime.urls")),
+    path("", include("review.urls")),
 ]
 
 handler400 = "twinproject.errors.handler400"
