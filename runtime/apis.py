@@ -4,7 +4,6 @@ from uuid import UUID
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +22,7 @@ from runtime.services import (
     knowledge_document_delete,
     knowledge_document_update,
 )
+from runtime.throttles import CHAT_THROTTLES
 from specs.models import Twin
 from specs.selectors import twin_get
 from twinproject.errors import NotFoundError
@@ -36,9 +36,13 @@ class KnowledgeOutput(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "body", "approved", "created_at", "updated_at"]
 
 
-class KnowledgePagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 200
+_KNOWLEDGE_KIND = OpenApiParameter(
+    name="kind",
+    location=OpenApiParameter.QUERY,
+    required=False,
+    enum=KnowledgeSource.Kind.values,
+    description="Only sources of this kind: the owner's `document`s, or `faq` entries mirrored from the active spec.",
+)
 
 
 def _document(twin, document_id: UUID) -> KnowledgeSource:
@@ -49,6 +53,7 @@ def _document(twin, document_id: UUID) -> KnowledgeSource:
 
 
 class KnowledgeListApi(APIView):
+    @extend_schema_serializer(component_name="KnowledgeDocumentInput")
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=300)
         body = serializers.CharField(max_length=100_000)
@@ -57,14 +62,24 @@ class KnowledgeListApi(APIView):
     class FilterSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=KnowledgeSource.Kind.choices, required=False)
 
+    @extend_schema(
+        summary="The twin's knowledge sources: the owner's documents and the active spec's FAQ entries",
+        parameters=[_KNOWLEDGE_KIND, *list_parameters()],
+        responses=paginated(KnowledgeOutput),
+    )
     def get(self, request: Request, twin_id: UUID) -> Response:
         twin = twin_get(owner=request.user, twin_id=twin_id)
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        paginator = KnowledgePagination()
+        paginator = ListPagination()
         page = paginator.paginate_queryset(knowledge_list(twin=twin, **filters.validated_data), request, view=self)
         return paginator.get_paginated_response(KnowledgeOutput(page, many=True).data)
 
+    @extend_schema(
+        summary="Add a knowledge document; approved documents ground the twin's answers",
+        request=InputSerializer,
+        responses={201: KnowledgeOutput},
+    )
     def post(self, request: Request, twin_id: UUID) -> Response:
         twin = twin_get(owner=request.user, twin_id=twin_id)
         data = self.InputSerializer(data=request.data)
@@ -74,15 +89,22 @@ class KnowledgeListApi(APIView):
 
 
 class KnowledgeDetailApi(APIView):
+    @extend_schema_serializer(component_name="KnowledgeDocumentChange")
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=300, required=False)
         body = serializers.CharField(max_length=100_000, required=False)
         approved = serializers.BooleanField(required=False)
 
+    @extend_schema(summary="One knowledge document", responses=KnowledgeOutput)
     def get(self, request: Request, twin_id: UUID, document_id: UUID) -> Response:
         twin = twin_get(owner=request.user, twin_id=twin_id)
         return Response(KnowledgeOutput(_document(twin, document_id)).data)
 
+    @extend_schema(
+        summary="Change a knowledge document's title, body or approval; omitted fields stay",
+        request=InputSerializer,
+        responses=KnowledgeOutput,
+    )
     def patch(self, request: Request, twin_id: UUID, document_id: UUID) -> Response:
         twin = twin_get(owner=request.user, twin_id=twin_id)
         data = self.InputSerializer(data=request.data)
@@ -90,6 +112,7 @@ class KnowledgeDetailApi(APIView):
         document = knowledge_document_update(document=_document(twin, document_id), **data.validated_data)
         return Response(KnowledgeOutput(document).data)
 
+    @extend_schema(summary="Delete a knowledge document", responses={204: None})
     def delete(self, request: Request, twin_id: UUID, document_id: UUID) -> Response:
         twin = twin_get(owner=request.user, twin_id=twin_id)
         knowledge_document_delete(document=_document(twin, document_id))
@@ -101,6 +124,10 @@ class KnowledgeDetailApi(APIView):
 _CHAT_DOC = (
     "A visitor's chat key (`Authorization: Token chk_…`) chats only with its own twin, in conversations it "
     "started; the owner's token chats as `owner_chat`."
+)
+_RATE_DOC = (
+    " Rate-limited (429 with `Retry-After`): per chat key (`CHAT_RATE_PER_KEY`, 60/min) and per client address "
+    "(`CHAT_RATE_PER_IP`, 120/min) for visitors, per owner (`CHAT_RATE_PER_OWNER`, 240/min) for the owner."
 )
 
 
@@ -207,6 +234,7 @@ def _chat_key(request: Request) -> ChatKey | None:
 class ConversationStartApi(APIView):
     authentication_classes = CHAT_AUTHENTICATION
     permission_classes = [IsOwnerOrChatKey]
+    throttle_classes = CHAT_THROTTLES
 
     @extend_schema_serializer(component_name="ConversationStartInput")
     class InputSerializer(serializers.Serializer):
@@ -222,7 +250,7 @@ class ConversationStartApi(APIView):
 
     @extend_schema(
         summary="Start a conversation with the twin",
-        description=_CHAT_DOC,
+        description=_CHAT_DOC + _RATE_DOC,
         request=InputSerializer,
         responses={201: ConversationOutput},
     )
@@ -278,6 +306,7 @@ class ConversationDetailApi(APIView):
 class ChatMessageCreateApi(APIView):
     authentication_classes = CHAT_AUTHENTICATION
     permission_classes = [IsOwnerOrChatKey]
+    throttle_classes = CHAT_THROTTLES
 
     @extend_schema_serializer(component_name="ChatMessageInput")
     class InputSerializer(serializers.Serializer):
@@ -297,7 +326,7 @@ class ChatMessageCreateApi(APIView):
     @extend_schema(
         summary="Send a message; the twin's reply with its routing decision and citations",
         description=_CHAT_DOC + " A retry with the same `client_message_id` (or `Idempotency-Key` header) "
-        "answers 200 with the stored turn and writes nothing.",
+        "answers 200 with the stored turn and writes nothing." + _RATE_DOC,
         parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER, required=False)],
         request=InputSerializer,
         responses={201: ChatTurnOutput, 200: ChatTurnOutput},

@@ -75,6 +75,11 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return None
     if isinstance(exc, exceptions.ValidationError):
         body = error_body("invalid", "The request is not valid.", _flatten(exc.detail))
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF rounds the wait up, but a wait of 0 would invite an immediate retry.
+        wait = max(1, int(exc.wait or 0))
+        response["Retry-After"] = str(wait)
+        body = error_body("throttled", f"Too many requests; try again in {wait} second{'s' if wait != 1 else ''}.")
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")

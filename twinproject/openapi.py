@@ -67,7 +67,8 @@ class TwinAutoSchema(AutoSchema):
 
 
 _ERROR_FIELD_DESCRIPTIONS = {
-    "code": "Stable and machine-readable: `invalid`, `not_found`, `not_authenticated`, `database_unavailable`...",
+    "code": "Stable and machine-readable: `invalid`, `not_found`, `not_authenticated`, `throttled`, "
+    "`database_unavailable`...",
     "message": "For humans; the wording may change.",
     "fields": "Per-field problems, a field name to a list of messages (nested for nested fields); else empty.",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -145,6 +146,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "twinproject.openapi.TwinAutoSchema",
     "EXCEPTION_HANDLER": "twinproject.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # Client addresses for the chat rate limits: REMOTE_ADDR, unless this many proxies in
+    # front append to X-Forwarded-For (without it a client could name any address there).
+    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -162,6 +166,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": True},
+    # Two `kind` enums: named here, or both would be renamed `<Serializer>KindEnum`.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "specs.models.PersonaSpecEvent.Kind",
+        "KnowledgeSourceKind": "runtime.models.KnowledgeSource.Kind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "twinproject.openapi.attach_error_responses",
@@ -195,6 +204,27 @@ CHAT_MAX_MESSAGE_CHARS = env_int("CHAT_MAX_MESSAGE_CHARS", 8000)
 CHAT_MAX_PINNED_CHARS = env_int("CHAT_MAX_PINNED_CHARS", 20000)
 # Earlier messages of a conversation the router sees.
 CHAT_HISTORY_TURNS = env_int("CHAT_HISTORY_TURNS", 12)
+
+_RATE = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def _env_rate(name: str, default: str) -> str | None:
+    """A request rate such as ``60/min`` (per s, min, hour or day); ``off`` for no limit."""
+    raw = env_str(name, default).strip().lower()
+    if raw == "off":
+        return None
+    if not _RATE.match(raw):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 60/min (or off), not {raw!r}.")
+    return raw
+
+
+# Chat abuse limits (runtime/throttles.py), counted in the default cache: over them, 429 with
+# Retry-After. Starting a conversation and sending a message count; reads do not. Without a
+# CACHES setting Django's cache is local memory, per process: each worker then allows the
+# full rate. settings_production.py sets a cache the workers share.
+CHAT_RATE_PER_KEY = _env_rate("CHAT_RATE_PER_KEY", "60/min")  # one visitor chat key, all its visitors
+CHAT_RATE_PER_IP = _env_rate("CHAT_RATE_PER_IP", "120/min")  # one client address, chatting with any key
+CHAT_RATE_PER_OWNER = _env_rate("CHAT_RATE_PER_OWNER", "240/min")  # an owner chatting with their own twins
 
 # The realizer (runtime/realizer.py): "builtin" (offline, deterministic) or "openai", any
 # OpenAI-compatible chat-completions server, falling back to the built-in one on any failure.

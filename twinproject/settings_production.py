@@ -48,8 +48,9 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
-# Login throttling counts failures in the cache; a file cache is shared by every
-# worker process on the machine (Django's default cache is per process).
+# Login throttling and the chat rate limits count in the cache; a file cache is shared by
+# every worker process on the machine (Django's default cache is per process). With
+# several machines, point them all at one shared cache (Redis, Memcached) instead.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
