@@ -86,8 +86,8 @@ def review_items_resolve(*, item_ids: Iterable[UUID], actor: User, status: str, 
     now = timezone.now()
     outcome = BulkOutcome()
     # Locked in one order (by id), so two bulk actions over overlapping selections cannot deadlock.
-    items = ReviewItem.objects.select_for_update(of=("self",)).select_related("claimed_by").filter(pk__in=list(item_ids))
-    for item in items.order_by("pk"):
+    items = ReviewItem.objects.select_for_update(of=("self",)).select_related("claimed_by")
+    for item in items.filter(pk__in=list(item_ids)).order_by("pk"):
         refusal = _refusal(item, actor, now)
         if refusal is not None:
             outcome.skipped.append((item, refusal.message))
