@@ -39,10 +39,13 @@ def test_the_demo_twin_answers_clarifies_refuses_and_escalates_with_the_printed_
     credentials = demo_seed()
     client = Client(HTTP_HOST=DEMO_DOMAIN, HTTP_AUTHORIZATION=f"Token {credentials['CHAT_KEY']}")
     base = f"/twins/{credentials['TWIN_ID']}/conversations"
+    conversations = []
     for message, action in TURNS.items():
         conversation = client.post(base, "{}", "application/json").json()["id"]
+        conversations.append(conversation)
         response = client.post(f"{base}/{conversation}/messages", json.dumps({"content": message}), "application/json")
         assert response.status_code == 201
         assert response.json()["metadata"]["routing_decision"]["action"] == action, message
     with tenant_context(Tenant.objects.get(schema_name=DEMO_SCHEMA)):
-        assert sorted(ResponseAudit.objects.values_list("action", flat=True)) == sorted(TURNS.values())
+        audits = ResponseAudit.objects.filter(message__conversation_id__in=conversations)
+        assert sorted(audits.values_list("action", flat=True)) == sorted(TURNS.values())
