@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from review.enqueue import review_reason_for
 from review.models import ReviewItem
-from runtime.services import chat_turn_create
+from runtime.services import chat_turn_create, conversation_start
 from tests.runtime.conftest import ANSWER, CLARIFY, ESCALATE, REFUSE
 
 
@@ -74,3 +75,41 @@ def test_a_conversation_that_clarifies_twice_in_a_row_is_queued_once(visitor_con
     assert (item.reason, item.priority, item.message_id) == ("clarification_loop", "low", second.user_message.pk)
     chat_turn_create(conversation=visitor_conversation, content="Can you help me with something else?")
     assert ReviewItem.objects.filter(conversation=visitor_conversation).count() == 1
+
+
+class _UnreachableModel:
+    """A realizer whose model server is down: the turn becomes an escalation (runtime.realizer.realize_safely)."""
+
+    name = "openai"
+
+    def realize(self, plan):
+        raise TimeoutError("the model server did not answer")
+
+
+def test_an_answer_the_realizer_failed_to_write_is_queued_as_an_escalation(visitor_conversation):
+    turn = chat_turn_create(conversation=visitor_conversation, content=ANSWER, realizer=_UnreachableModel())
+    item = ReviewItem.objects.get(message=turn.user_message)
+    assert (item.reason, item.priority, item.payload["action"]) == ("escalation", "high", "escalate")
+
+
+def test_a_queued_item_belongs_to_its_conversations_twin(visitor_conversation, chat_twin):
+    turn = chat_turn_create(conversation=visitor_conversation, content=REFUSE)
+    assert turn.user_message.review_item.twin == chat_twin
+
+
+def test_the_database_keeps_one_item_per_turn(visitor_conversation):
+    turn = chat_turn_create(conversation=visitor_conversation, content=ESCALATE)
+    first = turn.user_message.review_item
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewItem.objects.create(
+            twin=first.twin, conversation=first.conversation, message=first.message, reason="refusal", priority="medium"
+        )
+    assert ReviewItem.objects.filter(message=turn.user_message).count() == 1
+
+
+def test_an_owner_chat_clarifying_for_owner_knowledge_twice_is_not_a_loop(chat_twin):
+    conversation = conversation_start(twin=chat_twin, interaction_context="owner_chat")
+    for content in ("What is my favourite restaurant?", "What did I decide about hiring last week?"):
+        turn = chat_turn_create(conversation=conversation, content=content)
+        assert turn.twin_message.metadata["routing_decision"]["action"] == "clarify"
+    assert not ReviewItem.objects.filter(conversation=conversation).exists()

@@ -14,6 +14,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "\nDemo ready\n"
             f"  admin     {creds['ADMIN_URL']}  (login {creds['OWNER_LOGIN']} / {creds['OWNER_PASSWORD']})\n"
+            f"  review    {creds['ADMIN_URL']}review/reviewitem/  (the turns waiting for the owner)\n"
             f"  token     {creds['OWNER_TOKEN']}\n"
             f"  twin      {creds['TWIN_ID']}\n"
             f"  try       curl -H 'Authorization: Token {creds['OWNER_TOKEN']}' {base}/twins/\n"
