@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1
 # Starts the embedded PostgreSQL unless DATABASE_URL is set, runs the command, stops what it started.
 WITH_DB := $(BIN)/python -m twinproject.devdb run --
 
-.PHONY: install run serve test lint format migrate db-start db-stop clean bench eval
+.PHONY: install run serve test lint format migrate db-start db-stop clean bench bench-quick bench-tools eval
 
 install: $(STAMP)
 
@@ -35,8 +35,18 @@ format: install
 eval: install
 	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python manage.py run_eval --cases eval/twin_runtime_eval_cases.json eval/coach_eval_cases.json --min-action-accuracy 0.97'
 
-bench: install
-	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python bench/router_bench.py'
+# Benchmarks on their own embedded PostgreSQL (var/bench-pg), never the development one; see bench/run.py.
+bench: install bench-tools
+	env -u DATABASE_URL TWIN_PGDATA=$(CURDIR)/var/bench-pg $(WITH_DB) $(BIN)/python bench/run.py
+
+bench-quick:
+	BENCH_QUICK=1 $(MAKE) bench
+
+# wrk (the load generator) from Debian; the profiler from PyPI.
+bench-tools: install
+	@command -v wrk >/dev/null || { SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+		$$SUDO apt-get install -y wrk || { $$SUDO apt-get update && $$SUDO apt-get install -y wrk; }; }
+	$(BIN)/python -m pip install -q -r bench/requirements.txt
 
 migrate: install
 	$(WITH_DB) $(BIN)/python manage.py migrate_schemas

@@ -1,0 +1,141 @@
+"""Tenants: the time to create one, and ``migrate_schemas`` over 100 tenants, standard and parallel executors.
+
+Creates ``BENCH_TENANTS`` (100; 10 with ``BENCH_QUICK``) tenants with ``tenant_provision`` (schema,
+every tenant migration with its row-level-security policies, domain, owner, token): the first five
+one after another, timed, the rest by two processes side by side. Then times ``manage.py
+migrate_schemas`` over all schemas as an operator runs it, with the standard executor and with
+``--executor=multiprocessing``, applying one migration everywhere (the newest migration of
+``runtime``, unapplied first; with nothing to apply when that one cannot be reversed). Each figure
+is min/median/max over runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import ROOT, django_setup, machine, quick, spread, versions, write_json
+
+EXECUTORS = ("standard", "multiprocessing")
+
+
+def _migrate(*args: str) -> float:
+    command = [sys.executable, "manage.py", "migrate_schemas", "-v", "0", "--noinput", *args]
+    started = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    return time.perf_counter() - started
+
+
+def tenants_create(numbers) -> list[float]:
+    from bench.fixtures import tenant_drop
+    from twinproject.tenancy.services import tenant_provision
+
+    seconds = []
+    for i in numbers:
+        schema = f"bench_t{i:03d}"
+        tenant_drop(schema=schema)
+        started = time.perf_counter()
+        tenant_provision(
+            schema_name=schema, name=f"Bench tenant {i}", domain=f"bench-t{i:03d}.localhost", owner_username="owner"
+        )
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def reversible_leaf(app: str = "runtime") -> tuple[str, str] | None:
+    """The app's newest migration and the one before it, when nothing depends on it and it can be undone."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+    leaves = graph.leaf_nodes(app)
+    if len(leaves) != 1:
+        return None
+    leaf = leaves[0]
+    if graph.node_map[leaf].children:
+        return None
+    migration = graph.nodes[leaf]
+    if not all(operation.reversible for operation in migration.operations):
+        return None
+    parents = [p for p in graph.node_map[leaf].parents if p.key[0] == app]
+    return (app, parents[0].key[1]) if parents else (app, "zero")
+
+
+def _create_in_parallel(first: int, count: int, processes: int) -> float:
+    """Tenants ``first`` … ``count - 1`` by ``processes`` worker processes; the wall time."""
+    started = time.perf_counter()
+    workers = [
+        subprocess.Popen([sys.executable, __file__, "--create", str(i), str(count), str(processes)], cwd=ROOT)
+        for i in range(first, min(count, first + processes))
+    ]
+    for worker in workers:
+        if worker.wait() != 0:
+            raise RuntimeError("creating tenants failed")
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    django_setup()
+    if sys.argv[1:2] == ["--create"]:
+        first, count, step = (int(x) for x in sys.argv[2:5])
+        tenants_create(range(first, count, step))
+        return 0
+    count = int(os.environ.get("BENCH_TENANTS", "10" if quick() else "100"))
+    runs = 1 if quick() else 3
+    timed = min(count, 3 if quick() else 5)
+    create = tenants_create(range(timed))
+    fleet = _create_in_parallel(timed, count, processes=2)
+    results: dict = {
+        "tenants": count,
+        "create_tenant_s": spread(create, 3),
+        "create_rest_in_2_processes_s": round(fleet, 1),
+    }
+    print(
+        f"  create a tenant: median {results['create_tenant_s']['median']:.2f} s "
+        f"(min {results['create_tenant_s']['min']:.2f}, max {results['create_tenant_s']['max']:.2f}); "
+        f"{count - timed} more in {fleet:.0f} s",
+        flush=True,
+    )
+    leaf = reversible_leaf()
+    results["one_migration"] = f"{leaf[0]} after {leaf[1]}" if leaf else None
+    for executor in EXECUTORS:
+        options = ["--executor", executor]
+        if leaf:
+            forward = []
+            for _ in range(runs):
+                _migrate("--executor", "multiprocessing", *leaf)  # unapply it everywhere first (not timed)
+                forward.append(_migrate(*options))
+            results[f"migrate_one_{executor}_s"] = spread(forward, 2)
+        else:
+            results[f"migrate_noop_{executor}_s"] = spread([_migrate(*options) for _ in range(runs)], 2)
+        figure = results.get(f"migrate_one_{executor}_s") or results[f"migrate_noop_{executor}_s"]
+        print(
+            f"  migrate_schemas over {count} tenants, {executor}: "
+            f"{'one migration' if leaf else 'nothing to apply'} {figure['median']:.1f} s",
+            flush=True,
+        )
+    from django.conf import settings
+
+    payload = {
+        "benchmark": "tenants",
+        "machine": machine(),
+        "versions": versions(),
+        "settings": {
+            "runs": runs,
+            "TENANT_MULTIPROCESSING_MAX_PROCESSES": getattr(settings, "TENANT_MULTIPROCESSING_MAX_PROCESSES", 2),
+            "TENANT_MULTIPROCESSING_CHUNKS": getattr(settings, "TENANT_MULTIPROCESSING_CHUNKS", 2),
+        },
+        "results": results,
+    }
+    path = write_json("tenants", payload)
+    print(f"written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
