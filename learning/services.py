@@ -1,45 +1,32 @@
+"""Learning inputs: create, apply (a new draft persona spec version), reject; and the regression cases
+that an applied fix leaves behind."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from learning.errors import LearningInputInvalidError
-from learning.models import LearningInput
+from learning.effects import learning_effect_apply
+from learning.errors import LearningInputInvalidError, LearningInputNotPendingError, LearningInputSourceTakenError
+from learning.models import LearningInput, RegressionCase
+from learning.payloads import learning_payload_check
+from runtime.models import Conversation, Message
 from specs.models import PersonaSpec, Twin
-from specs.schema import persona_spec_errors
+from specs.schema import persona_spec_validate
+from specs.selectors import persona_spec_active
+from specs.services import spec_version_create_draft
 from twinproject.accounts.models import User
 
 InputType = LearningInput.InputType
+Status = LearningInput.Status
+_DECIDED_FIELDS = ["status", "applied_version", "review_note", "decided_by", "decided_at", "updated_at"]
 
 
-def _faq_answer_payload(payload: Any) -> dict[str, Any]:
-    """``{question, answer, template?}`` checked against the persona spec's own FAQ entry schema.
-
-    Applying the input appends the payload to ``faq_library``, so it must fit there as it is.
-    """
-    if not isinstance(payload, dict):
-        raise LearningInputInvalidError("The payload must be an object.", fields={"payload": ["must be an object"]})
-    errors = persona_spec_errors({"faq_library": [payload]}, prefix="spec")
-    if errors:
-        fields = {key.replace("spec.faq_library.0", "payload", 1): found for key, found in errors.items()}
-        raise LearningInputInvalidError("The add_faq_answer payload is not valid.", fields=fields)
-    return {"question": payload["question"], "answer": payload["answer"], "template": payload.get("template")}
-
-
-def _payload_check(input_type: str, payload: Any) -> dict[str, Any]:
-    if input_type not in InputType.values:
-        message = "must be one of: " + ", ".join(InputType.values)
-        raise LearningInputInvalidError("Unknown learning input type.", fields={"input_type": [message]})
-    if input_type == InputType.ADD_FAQ_ANSWER:
-        return _faq_answer_payload(payload)
-    # The other types' payloads are checked field by field when they are applied (the learning API's issue).
-    if not isinstance(payload, dict) or not payload:
-        raise LearningInputInvalidError("The payload must be a non-empty object.", fields={"payload": ["required"]})
-    return payload
-
-
-def _sources_check(twin: Twin, base_version: PersonaSpec | None, conversation, message, review_item) -> None:
+def _sources_check(twin: Twin, base_version, conversation, message, review_item) -> None:
     problems: dict[str, list[str]] = {}
     if base_version is not None and base_version.twin_id != twin.pk:
         problems["base_version"] = ["must be a version of the same twin"]
@@ -62,13 +49,25 @@ def learning_input_create(
     actor: User | None,
     base_version: PersonaSpec | None = None,
     review_note: str = "",
-    source_conversation=None,
-    source_message=None,
+    source_conversation: Conversation | None = None,
+    source_message: Message | None = None,
     source_review_item=None,
 ) -> LearningInput:
-    """A pending learning input for ``twin``; applying it is a later step (a new draft persona spec version)."""
-    checked = _payload_check(input_type, payload)
+    """A pending learning input for ``twin``; a payload that does not fit its type is refused here, with
+    field errors, not when the input is applied."""
+    checked = learning_payload_check(input_type, payload)
+    if source_review_item is not None:
+        source_message = source_message or source_review_item.message
+        source_conversation = source_conversation or source_review_item.conversation
     _sources_check(twin, base_version, source_conversation, source_message, source_review_item)
+    if source_review_item is not None:
+        taken = LearningInput.objects.filter(source_review_item=source_review_item).first()
+        if taken is not None:
+            # The partial unique index refuses it anyway; this says which input holds the item.
+            raise LearningInputSourceTakenError(
+                f"This review item already taught the twin (learning input {taken.pk}).",
+                fields={"source_review_item": ["already has a learning input"]},
+            )
     return LearningInput.objects.create(
         twin=twin,
         input_type=input_type,
@@ -79,4 +78,117 @@ def learning_input_create(
         source_conversation=source_conversation,
         source_message=source_message,
         source_review_item=source_review_item,
+    )
+
+
+def _locked_pending(learning_input: LearningInput) -> LearningInput:
+    # Lock the input: two applies at once (two tabs, the admin and the API) would both read
+    # "pending" and both make a draft. The second waits here, reads "applied" and gets a 409.
+    locked = LearningInput.objects.select_for_update(of=("self",)).get(pk=learning_input.pk)
+    if not locked.is_pending:
+        raise LearningInputNotPendingError(f"This learning input is already {locked.status}; nothing was changed.")
+    return locked
+
+
+def learning_input_base(learning_input: LearningInput) -> PersonaSpec | None:
+    """The version an input applies to: its own base version, else the twin's active one (None: the twin has none)."""
+    if learning_input.base_version_id is not None:
+        return PersonaSpec.objects.get(pk=learning_input.base_version_id)
+    return persona_spec_active(learning_input.twin)
+
+
+def learning_input_preview(learning_input: LearningInput, base: PersonaSpec | None) -> dict[str, Any]:
+    """The spec that applying the input to ``base`` would make; raises what applying it would raise."""
+    spec = learning_effect_apply(
+        input_type=learning_input.input_type,
+        spec=base.spec if base is not None else {},
+        payload=learning_input.payload,
+    )
+    return persona_spec_validate(spec)
+
+
+@dataclass(frozen=True)
+class LearningInputApplied:
+    learning_input: LearningInput
+    version: PersonaSpec
+    regression_case: RegressionCase | None
+
+
+@transaction.atomic
+def learning_input_apply(*, learning_input: LearningInput, actor: User | None) -> LearningInputApplied:
+    """A new draft version (the next patch number) with the input's effect on its base version, and the
+    input marked applied with it, in one transaction. An input that came from a conversation also adds
+    that turn, with the outcome it must now get, to the twin's regression cases.
+
+    409 when the input is not pending (also when another apply won a race); 400 with field errors when
+    the result would break the spec schema. Nothing is written then.
+    """
+    locked = _locked_pending(learning_input)
+    base = learning_input_base(locked)
+    spec = learning_input_preview(locked, base)
+    draft = spec_version_create_draft(
+        twin=locked.twin,
+        actor=actor,
+        spec=spec,
+        copy_from=base,
+        notes=f"{locked.get_input_type_display()} (learning input {locked.pk})",
+        source=PersonaSpec.Source.LEARNING_INPUT,
+    )
+    locked.mark_applied(version=draft, actor=actor, at=timezone.now())
+    locked.save(update_fields=_DECIDED_FIELDS)
+    case = _regression_case_create(locked)
+    return LearningInputApplied(learning_input=locked, version=draft, regression_case=case)
+
+
+@transaction.atomic
+def learning_input_reject(*, learning_input: LearningInput, actor: User | None, review_note: str = "") -> LearningInput:
+    """Reject a pending input, keeping the note; 409 when it is no longer pending."""
+    locked = _locked_pending(learning_input)
+    locked.mark_rejected(note=review_note, actor=actor, at=timezone.now())
+    locked.save(update_fields=_DECIDED_FIELDS)
+    return locked
+
+
+# --- regression cases ---------------------------------------------------------------------
+
+# What a fixed turn must now get, per input type: (action, intent, requires_citations).
+# A guardrail refusal keeps the intent "answer", as the router reports for every guardrail refusal.
+# The other types change how the twin answers, not which action a turn gets: they add no case.
+EXPECTED_OUTCOMES: dict[str, tuple[str, str, bool]] = {
+    InputType.ADD_FAQ_ANSWER: ("answer", "answer", True),
+    InputType.ADD_GUARDRAIL_REFUSAL_RULE: ("refuse", "answer", False),
+}
+
+
+def _history_before(message: Message) -> list[dict[str, str]]:
+    """The turns the router read with ``message``: the conversation's messages before it, as many as a chat
+    turn reads (``runtime.selectors.conversation_history``), oldest first."""
+    earlier = (
+        Message.objects.filter(conversation_id=message.conversation_id, sequence__lt=message.sequence)
+        .order_by("-sequence")
+        .values_list("role", "content")[: 2 * settings.CHAT_HISTORY_TURNS]
+    )
+    return [{"role": role, "content": content} for role, content in reversed(earlier)]
+
+
+def _regression_case_create(learning_input: LearningInput) -> RegressionCase | None:
+    outcome = EXPECTED_OUTCOMES.get(learning_input.input_type)
+    if outcome is None or learning_input.source_message_id is None:
+        return None
+    message = Message.objects.select_related("conversation").get(pk=learning_input.source_message_id)
+    if message.role != Message.Role.USER:
+        return None
+    action, intent, citations = outcome
+    pinned = (message.metadata or {}).get("pinned_context") or {}
+    return RegressionCase.objects.create(
+        twin_id=learning_input.twin_id,
+        learning_input=learning_input,
+        source_message=message,
+        query=message.content,
+        history=_history_before(message),
+        pinned_context={str(key): str(value) for key, value in pinned.items()},
+        interaction_context=message.conversation.interaction_context,
+        expected_intent=intent,
+        expected_action=action,
+        requires_citations=citations,
     )

@@ -47,6 +47,9 @@ def _messages(error: ValidationError) -> list[tuple[list[Any], str]]:
         return [([key], "is required") for key in expected if key not in error.instance]
     if kind == "pattern" and "propertyNames" in error.relative_schema_path:
         return [([error.instance], f"name must match {expected}")]
+    if kind == "anyOf" and all(set(option) == {"required"} for option in expected):
+        keys = [key for option in expected for key in option["required"]]
+        return [([], "must give at least one of: " + ", ".join(keys))]
     if kind == "type":
         names = [expected] if isinstance(expected, str) else expected
         return [([], "must be " + " or ".join(_TYPE_NAMES.get(name, name) for name in names))]
@@ -56,6 +59,8 @@ def _messages(error: ValidationError) -> list[tuple[list[Any], str]]:
         "minLength": lambda: "must not be empty" if expected == 1 else f"must be at least {expected} characters",
         "maxLength": lambda: f"must be at most {expected} characters",
         "maxItems": lambda: f"must have at most {expected} items",
+        "minItems": lambda: "must not be empty" if expected == 1 else f"must have at least {expected} items",
+        "minProperties": lambda: "must not be empty" if expected == 1 else f"must have at least {expected} entries",
         "maxProperties": lambda: f"must have at most {expected} entries",
         "uniqueItems": lambda: "must not repeat an item",
         "enum": lambda: "must be one of: " + ", ".join(str(option) for option in expected),
@@ -64,16 +69,24 @@ def _messages(error: ValidationError) -> list[tuple[list[Any], str]]:
     return [([], wording[kind]() if kind in wording else error.message)]
 
 
-def persona_spec_errors(spec: Any, *, prefix: str = "spec") -> dict[str, list[str]]:
-    """Field errors of ``spec`` keyed by dotted path (``spec.guardrails.forbidden_topics.0``); empty when valid."""
+def json_schema_errors(validator: Draft202012Validator, instance: Any, *, prefix: str) -> dict[str, list[str]]:
+    """Field errors of ``instance`` under ``validator``, keyed by dotted path below ``prefix``; empty when valid.
+
+    Worded like the persona spec's own errors; learning inputs check their payloads with it.
+    """
     fields: dict[str, list[str]] = {}
-    errors = sorted(_validator().iter_errors(spec), key=lambda error: [str(part) for part in error.absolute_path])
+    errors = sorted(validator.iter_errors(instance), key=lambda error: [str(part) for part in error.absolute_path])
     for error in errors:
         for below, message in _messages(error):
             key = _path(prefix, [*error.absolute_path, *below])
             if message not in fields.setdefault(key, []):
                 fields[key].append(message)
     return fields
+
+
+def persona_spec_errors(spec: Any, *, prefix: str = "spec") -> dict[str, list[str]]:
+    """Field errors of ``spec`` keyed by dotted path (``spec.guardrails.forbidden_topics.0``); empty when valid."""
+    return json_schema_errors(_validator(), spec, prefix=prefix)
 
 
 def persona_spec_validate(spec: Any, *, prefix: str = "spec") -> dict[str, Any]:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("specs.urls")),
     path("", include("runtime.urls")),
     path("", include("review.urls")),
+    path("", include("learning.urls")),
 ]
 
 handler400 = "twinproject.errors.handler400"

@@ -131,6 +131,24 @@ class World:
         )
         return str(turn.user_message.review_item.pk)
 
+    @cached_property
+    def learning_input_id(self) -> str:
+        """A pending learning input of twin A: a guardrail rule taught from a turn of its conversation."""
+        from learning.services import learning_input_create
+        from runtime.models import Message
+
+        message = Message.objects.get(review_item__pk=self.review_item_id)
+        topic = self._mark("owner", "learning-topic")
+        made = learning_input_create(
+            twin=self.twin_a,
+            input_type="add_guardrail_refusal_rule",
+            payload={"forbidden_topics": [topic]},
+            actor=self.owner,
+            source_conversation=message.conversation,
+            source_message=message,
+        )
+        return str(made.pk)
+
     def _mark(self, holder: str, what: str) -> str:
         marker = f"{what}-of-{holder}-{self.twin_a.pk.hex[:8]}"
         self.markers.setdefault(holder, set()).add(marker)
@@ -178,6 +196,10 @@ def _chat_key(world: World) -> dict[str, Any]:
 
 def _review_item(world: World) -> dict[str, Any]:
     return {"twin_id": world.twin_a.pk, "item_id": world.review_item_id}
+
+
+def _learning_input(world: World) -> dict[str, Any]:
+    return {"twin_id": world.twin_a.pk, "learning_input_id": world.learning_input_id}
 
 
 @dataclass(frozen=True)
@@ -231,6 +253,17 @@ ROWS: list[Row] = [
     Row("review-item-claim", "post", kwargs=_review_item),
     Row("review-item-release", "post", kwargs=_review_item),
     Row("review-item-answer-and-teach", "post", kwargs=_review_item, body={"answer": "From the matrix."}),
+    Row("learning-input-list"),
+    Row(
+        "learning-input-list",
+        "post",
+        body={"input_type": "add_faq_answer", "payload": {"question": "From the matrix?", "answer": "Yes."}},
+        owner_status=201,
+    ),
+    Row("learning-input-detail", kwargs=_learning_input),
+    Row("learning-input-apply", "post", kwargs=_learning_input),
+    Row("learning-input-reject", "post", kwargs=_learning_input, body={"review_note": "rejected by the matrix"}),
+    Row("regression-case-export"),
 ]
 
 
@@ -368,6 +401,8 @@ def world(tenant_a, tenant_b, owner) -> World:
         assert made.conversation_id
     if _has_service("review.services", "review_item_resolve"):
         assert made.review_item_id
+    if _has_service("learning.services", "learning_input_apply"):
+        assert made.learning_input_id
     return made
 
 
