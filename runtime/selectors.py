@@ -81,8 +81,12 @@ def conversation_messages(*, conversation: Conversation, limit: int) -> list[Mes
 
 
 def conversation_history(*, conversation: Conversation, turns: int) -> list[tuple[str, str]]:
-    """The conversation's last messages as the router reads them: (role, content), oldest first."""
-    return [(m.role, m.content) for m in conversation_messages(conversation=conversation, limit=2 * turns)]
+    """The conversation's last messages as the router reads them: (role, content), oldest first.
+
+    Only the two columns: every turn reads this, and whole rows would decode each message's JSON.
+    """
+    latest = Message.objects.filter(conversation=conversation).order_by("-sequence").values_list("role", "content")
+    return [(role, content) for role, content in reversed(latest[: 2 * turns])]
 
 
 def conversation_last_turn(*, conversation: Conversation) -> tuple[str | None, str | None]:

@@ -15,8 +15,9 @@ from review.models import ReviewItem
 from runtime.authentication import CHAT_KEY_PREFIX
 from runtime.contract import Action, RoutingDecision
 from runtime.errors import ChatLimitError, TwinPausedError
+from runtime.grounding import Source
 from runtime.models import ChatKey, Conversation, KnowledgeSource, Message, ResponseAudit, RoutingDecisionRecord
-from runtime.planner import Plan, PlannerInput, plan_reply
+from runtime.planner import Plan, PlannerInput, SourceText, plan_reply
 from runtime.realizer import Realization, Realizer, realize_safely, realizer_for_settings
 from runtime.reply_schemas import reply_validate
 from runtime.router import RouterInput, RouterSettings, Turn, owner_names_of, route
@@ -99,6 +100,27 @@ def routing_decide(
     One query reads the active version, the state of the twin's sources and the best
     matches (``runtime.routing_context``); the spec and vocabulary come from caches keyed by them.
     """
+    decision, version, _matches = _routing_decide_with_matches(
+        twin=twin,
+        message=message,
+        history=history,
+        pinned_context=pinned_context,
+        interaction_context=interaction_context,
+        version=version,
+    )
+    return decision, version
+
+
+def _routing_decide_with_matches(
+    *,
+    twin: Twin,
+    message: str,
+    history: Iterable[tuple[str, str]],
+    pinned_context: dict[str, str] | None,
+    interaction_context: str,
+    version: PersonaSpec | None,
+) -> tuple[RoutingDecision, PersonaSpec | None, tuple[Source, ...]]:
+    """``routing_decide``, also returning the sources its query matched (their texts included)."""
     snapshot = routing_snapshot(twin_id=twin.pk, text=message)
     if version is None and snapshot.active_version_id is not None:
         version = spec_version_cached(snapshot.active_version_id)
@@ -119,7 +141,16 @@ def routing_decide(
         ),
         RouterSettings(clarify_threshold=settings.ROUTER_CLARIFY_THRESHOLD),
     )
-    return decision, version
+    return decision, version, snapshot.sources
+
+
+def _cited_texts(twin: Twin, ids: list[str], matched: tuple[Source, ...]) -> list[SourceText]:
+    """The cited sources' texts, in citation order: the routing query already read them; any other is read here."""
+    found = {source.id: SourceText(source.id, source.kind, source.title, source.text) for source in matched}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update((text.id, text) for text in knowledge_texts(twin=twin, ids=missing))
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
 # --- chat keys and conversations ----------------------------------------------------------
@@ -214,12 +245,14 @@ def chat_turn_create(
     twin = conversation.twin
     _twin_active_check(twin)
     history = conversation_history(conversation=conversation, turns=settings.CHAT_HISTORY_TURNS)
-    decision, version = routing_decide(
+    # The cited sources' texts come with the routing query's matches: no second read for an answer.
+    decision, version, matches = _routing_decide_with_matches(
         twin=twin,
         message=content,
         history=history,
         pinned_context=pinned,
         interaction_context=conversation.interaction_context,
+        version=None,
     )
     signals = decision.explanation.signals
     cited = [str(i) for i in signals.get("citations") or []] if decision.action == Action.ANSWER else []
@@ -231,7 +264,7 @@ def chat_turn_create(
             message=content,
             history=tuple(history),
             pinned_context=pinned,
-            sources=tuple(knowledge_texts(twin=twin, ids=cited)),
+            sources=tuple(_cited_texts(twin, cited, matches)),
         )
     )
     realization = realize_safely(plan, realizer or realizer_for_settings())
