@@ -86,16 +86,19 @@ _OVERRIDES = {
 @contextmanager
 def loader_connection(*, schema: str, tenant_id: int):
     """A connection to the application's database in ``schema`` with the tenant's setting (see above)."""
-    import os
+    from django.db import connection as django_connection
 
     from twinproject.db import TENANT_SETTING
-    from twinproject.devdb import APP_DATABASE, SUPERUSER, server
+    from twinproject.devdb import SUPERUSER, server
 
-    embedded = server()
-    app_url = os.environ.get("DATABASE_URL") or embedded.url()
-    superuser = app_url == embedded.url()
-    url = embedded.url(role=SUPERUSER, database=APP_DATABASE) if superuser else app_url
-    conn = psycopg.connect(url, cursor_factory=psycopg.ClientCursor, autocommit=True)
+    params = django_connection.get_connection_params()
+    params = {key: params[key] for key in ("dbname", "host", "port", "user", "password") if params.get(key)}
+    # The embedded server's superuser, when the application's database lives on it.
+    superuser = params.get("host") == str(server().socket_dir)
+    if superuser:
+        params["user"] = SUPERUSER
+        params.pop("password", None)
+    conn = psycopg.connect(**params, cursor_factory=psycopg.ClientCursor, autocommit=True)
     try:
         conn.execute(
             "SELECT set_config('search_path', %s, false), set_config(%s, %s, false)",

@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections import deque
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -110,25 +111,26 @@ def plan_write(bench, mix: dict, weights: dict, *, requests: int, concurrency: i
     from bench.fixtures import conversations_create
 
     window = max(8, 4 * concurrency)
-    scripts = plan_scripts(mix, weights, requests, rng)
+    pending = iter(plan_scripts(mix, weights, requests, rng))
+    active: deque[tuple[int, list]] = deque()
+    layout: list[tuple[int, dict]] = []  # (the how-manieth conversation, the message)
+    started = 0
+    while len(layout) < requests:
+        while len(active) < window:
+            active.append((started, list(next(pending).turns)))
+            started += 1
+        number, turns = active.popleft()
+        layout.append((number, turns.pop(0)))
+        if turns:
+            active.append((number, turns))
     per_endpoint = {}
     for endpoint in ENDPOINTS:
-        pending = iter(scripts)
-        conversations = iter(conversations_create(bench, len(scripts)))
-        active: list[list] = []
-        lines: list[str] = []
-        while len(lines) < requests:
-            while len(active) < window:
-                conversation, key = next(conversations)
-                active.append([conversation, key, list(next(pending).turns)])
-            for slot in list(active):
-                conversation, key, turns = slot
-                path = paths[endpoint].format(twin=bench.twin.pk, conversation=conversation)
-                lines.append(f"{key}\t{path}\t{json.dumps(turns.pop(0))}")
-                if not turns:
-                    active.remove(slot)
-                if len(lines) >= requests:
-                    break
+        conversations = conversations_create(bench, started)
+        lines = []
+        for number, body in layout:
+            conversation, key = conversations[number]
+            path = paths[endpoint].format(twin=bench.twin.pk, conversation=conversation)
+            lines.append(f"{key}\t{path}\t{json.dumps(body)}")
         file = Path(tempfile.mkstemp(prefix=f"bench-{endpoint}-", suffix=".plan")[1])
         file.write_text("\n".join(lines) + "\n")
         per_endpoint[endpoint] = file
