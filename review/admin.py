@@ -142,7 +142,11 @@ class ReviewItemAdmin(OwnerScopedAdmin):
         if changelist is not None:
             counts = review_reason_counts(items=changelist.queryset)
             response.context_data["reason_counts"] = [
-                {"label": label, "count": counts[reason], "query": changelist.get_query_string({"reason__exact": reason})}
+                {
+                    "label": label,
+                    "count": counts[reason],
+                    "query": changelist.get_query_string({"reason__exact": reason}),
+                }
                 for reason, label in ReviewItem.Reason.choices
             ]
         return response
