@@ -178,6 +178,13 @@ class ReviewItemAdmin(OwnerScopedAdmin):
             raise Http404("No such review item.")
         return item
 
+    def _closed_redirect(self, request: HttpRequest, item: ReviewItem) -> HttpResponse | None:
+        """Back to the item's page, saying so, when it was closed since the owner opened it."""
+        if item.is_pending:
+            return None
+        self.message_user(request, f"This item is already {item.status}.", messages.WARNING)
+        return HttpResponseRedirect(self._change_url(item))
+
     def _change_url(self, item: ReviewItem) -> str:
         return reverse("admin:review_reviewitem_change", args=[item.pk])
 
@@ -193,6 +200,8 @@ class ReviewItemAdmin(OwnerScopedAdmin):
         item = self._item_or_404(request, object_id)
         if status not in _VERBS:
             raise Http404("Items are resolved or dismissed.")
+        if request.method != "POST" and (closed := self._closed_redirect(request, item)):
+            return closed
         form = ReviewNoteForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -216,6 +225,8 @@ class ReviewItemAdmin(OwnerScopedAdmin):
     def answer_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Answer and teach: the owner's answer goes to the visitor and becomes an FAQ learning input."""
         item = self._item_or_404(request, object_id)
+        if request.method != "POST" and (closed := self._closed_redirect(request, item)):
+            return closed
         form = AnswerForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -277,3 +277,14 @@ def test_staff_of_another_tenant_see_nothing_of_my_queue(tenant_a, tenant_b, que
     assert on_my_host.post(f"{CHANGELIST}{queue['refusal'].pk}/claim/").status_code == 302
     queue["refusal"].refresh_from_db()
     assert queue["refusal"].claimed_by_id is None
+
+
+def test_the_note_and_answer_pages_of_a_closed_item_lead_back_to_it(desk, queue):
+    item = queue["refusal"]
+    desk.post(f"{CHANGELIST}{item.pk}/close/dismissed/", {})
+    for path in (f"{CHANGELIST}{item.pk}/close/resolved/", f"{CHANGELIST}{item.pk}/answer/"):
+        response = desk.get(path)
+        assert response.status_code == 302 and response["Location"] == change_url(item)
+        assert "This item is already dismissed." in _messages(response)
+    page = desk.get(change_url(item)).content.decode()
+    assert "Resolve…" not in page and "Claim</button>" not in page
