@@ -114,7 +114,11 @@ class LearningInputAdmin(OwnerScopedAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return learning_input_pending_first(super().get_queryset(request))
+        # Annotated before the admin orders by the annotation (ModelAdmin.get_queryset would order first).
+        queryset = learning_input_pending_first(self.model._default_manager.get_queryset())
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{self.owner_path: request.user})
 
     def get_ordering(self, request: HttpRequest) -> list[str]:
         return ["pending_rank", "-created_at", "id"]
