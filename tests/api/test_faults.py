@@ -377,9 +377,9 @@ def test_chat_survives_a_database_restart_under_load_with_no_half_written_turn(t
     half = [row for row in rows if (row["replies"], row["decisions"], row["audits"]) != (1, 1, 1)]
     print(
         f"\nfaults: the database stopped and started twice ({down - stopping:.2f}s to stop under load, "
-        f"{up - starting:.2f}s to start); requests: {len(sent)} ({Counter(s.status for s in sent)}), "
+        f"{up - starting:.2f}s to start); messages sent: {len(sent)} ({dict(Counter(s.status for s in sent))}), "
         f"{len(during)} during the outage (slowest {max(s.seconds for s in during):.3f}s), "
-        f"{len(after)} after it; retried {len(refused)}: {dict(retried)} (200: stored before the 503); "
+        f"{len(after)} after it; then {len(refused)} retries of the 503s: {dict(retried)} (200: stored before the 503); "
         f"turns checked: {len(rows)}, actions {dict(Counter(r['action'] for r in rows))}, "
         f"review items {sum(len(r['review']) for r in rows)}; lost {len(lost)}, half-written {len(half)}"
     )
