@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -58,6 +59,8 @@ class Realizer(Protocol):
 # --- style: phrases the persona never says ------------------------------------------------
 
 
+# Every string of every reply is scrubbed against every avoided phrase: build each pattern once.
+@lru_cache(maxsize=4096)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     return re.compile(r"\s+".join(re.escape(word) for word in phrase.split()), re.IGNORECASE)
 
