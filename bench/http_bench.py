@@ -24,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -97,9 +98,12 @@ def gunicorn_stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def plan_scripts(mix: dict, weights: dict, count: int, rng: random.Random) -> list:
+def plan_scripts(mix: dict, weights: dict, rng: random.Random) -> Iterator:
+    """Visitors' conversations drawn from the mix by weight, without end."""
     kinds = [k for k in weights if mix.get(k)]
-    return [rng.choice(mix[kind]) for kind in rng.choices(kinds, [weights[k] for k in kinds], k=count)]
+    shares = [weights[k] for k in kinds]
+    while True:
+        yield rng.choice(mix[rng.choices(kinds, shares)[0]])
 
 
 def plan_write(bench, mix: dict, weights: dict, *, requests: int, concurrency: int, rng: random.Random, paths: dict):
@@ -111,7 +115,7 @@ def plan_write(bench, mix: dict, weights: dict, *, requests: int, concurrency: i
     from bench.fixtures import conversations_create
 
     window = max(8, 4 * concurrency)
-    pending = iter(plan_scripts(mix, weights, requests, rng))
+    pending = plan_scripts(mix, weights, rng)
     active: deque[tuple[int, list]] = deque()
     layout: list[tuple[int, dict]] = []  # (the how-manieth conversation, the message)
     started = 0

@@ -92,7 +92,7 @@ def main() -> int:
 
 
 def summary_build(steps: dict, elapsed: float, load_before: tuple[float, float, float]) -> dict:
-    results = {name: read_json(name) for name in STEPS}
+    results = {name: read_json(name) if name in steps else None for name in STEPS}
     return {
         "benchmark": "summary",
         "quick": quick(),

@@ -4,8 +4,9 @@ Creates ``BENCH_TENANTS`` (100; 10 with ``BENCH_QUICK``) tenants with ``tenant_p
 every tenant migration with its row-level-security policies, domain, owner, token): the first five
 one after another, timed, the rest by two processes side by side. Then times ``manage.py
 migrate_schemas`` over all schemas as an operator runs it, with the standard executor and with
-``--executor=multiprocessing``, applying one migration everywhere (the newest migration of
-``runtime``, unapplied first; with nothing to apply when that one cannot be reversed). Each figure
+``--executor=multiprocessing``, applying one migration everywhere (the newest migration of a
+tenant app that nothing depends on, unapplied first; with nothing to apply when there is none that
+can be reversed). Each figure
 is min/median/max over runs.
 """
 
@@ -47,23 +48,21 @@ def tenants_create(numbers) -> list[float]:
     return seconds
 
 
-def reversible_leaf(app: str = "runtime") -> tuple[str, str] | None:
-    """The app's newest migration and the one before it, when nothing depends on it and it can be undone."""
+def reversible_leaf(apps: tuple[str, ...] = ("runtime", "review", "learning", "specs")) -> tuple[str, str] | None:
+    """A tenant app's newest migration that nothing depends on and that can be undone: (app, the one before it)."""
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
 
     graph = MigrationLoader(connection, ignore_no_migrations=True).graph
-    leaves = graph.leaf_nodes(app)
-    if len(leaves) != 1:
-        return None
-    leaf = leaves[0]
-    if graph.node_map[leaf].children:
-        return None
-    migration = graph.nodes[leaf]
-    if not all(operation.reversible for operation in migration.operations):
-        return None
-    parents = [p for p in graph.node_map[leaf].parents if p.key[0] == app]
-    return (app, parents[0].key[1]) if parents else (app, "zero")
+    for app in apps:
+        leaves = graph.leaf_nodes(app)
+        if len(leaves) != 1 or graph.node_map[leaves[0]].children:
+            continue
+        if not all(operation.reversible for operation in graph.nodes[leaves[0]].operations):
+            continue
+        parents = [p.key[1] for p in graph.node_map[leaves[0]].parents if p.key[0] == app]
+        return (app, parents[0] if parents else "zero")
+    return None
 
 
 def _create_in_parallel(first: int, count: int, processes: int) -> float:
@@ -102,7 +101,7 @@ def main() -> int:
         flush=True,
     )
     leaf = reversible_leaf()
-    results["one_migration"] = f"{leaf[0]} after {leaf[1]}" if leaf else None
+    results["one_migration"] = f"the {leaf[0]} migration after {leaf[1]}" if leaf else None
     for executor in EXECUTORS:
         options = ["--executor", executor]
         if leaf:
