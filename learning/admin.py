@@ -143,7 +143,14 @@ class LearningInputAdmin(OwnerScopedAdmin):
     @admin.display(description="What")
     def summary(self, obj: LearningInput) -> str:
         payload = obj.payload or {}
-        text = payload.get("question") or payload.get("criterion") or payload.get("step") or _pretty(payload)
+        text = payload.get("question") or payload.get("criterion")
+        if not text:
+            parts = []
+            for key, value in payload.items():
+                if key != "allow_persona_fundamental_change":
+                    shown = ", ".join(map(str, value)) if isinstance(value, list) else json.dumps(value)[:60]
+                    parts.append(f"{key}: {shown.strip(chr(34))}")
+            text = "; ".join(parts)
         text = str(text)
         return text if len(text) <= 90 else text[:89] + "…"
 

@@ -81,6 +81,14 @@ def _fill(tenant: Tenant, owner: User) -> dict[str, list[str]]:
         conversation = conversation_start(twin=twin, interaction_context="owner_chat", actor=owner)
         values["conversation_id"] = [str(conversation.pk)]
         values["key_id"] = [str(chat_key_issue(twin=twin, actor=owner)[0].pk)]
+        try:
+            from learning.services import learning_input_create
+        except ImportError:
+            return values
+        taught = learning_input_create(
+            twin=twin, input_type="add_faq_answer", payload={"question": "Q?", "answer": "A."}, actor=owner
+        )
+        values["learning_input_id"] = [str(taught.pk)]
         return values
 
 

@@ -43,13 +43,13 @@ def _page(response) -> str:
 
 
 def test_the_list_shows_pending_inputs_first(admin_client, twin, owner):
-    applied, rejected, pending = _made(twin, owner, "aaa"), _made(twin, owner, "bbb"), _made(twin, owner, "ccc")
+    topics = ["topic-applied-first", "topic-rejected-second", "topic-pending-third", "topic-pending-oldest"]
+    applied, rejected, pending, older_pending = (_made(twin, owner, topic) for topic in topics)
     learning_input_apply(learning_input=applied, actor=owner)
     learning_input_reject(learning_input=rejected, actor=owner)
-    older_pending = _made(twin, owner, "ddd")
     LearningInput.objects.filter(pk=older_pending.pk).update(created_at=pending.created_at.replace(year=2020))
     page = _page(admin_client.get(CHANGELIST))
-    order = [page.index(f"{topic}") for topic in ("ccc", "ddd", "bbb", "aaa")]
+    order = [page.index(topic) for topic in (topics[2], topics[3], topics[1], topics[0])]
     assert order == sorted(order)
 
 
