@@ -21,7 +21,7 @@ from runtime.planner import Plan, PlannerInput, SourceText, plan_reply
 from runtime.realizer import Realization, Realizer, realize_safely, realizer_for_settings
 from runtime.reply_schemas import reply_validate
 from runtime.router import RouterInput, RouterSettings, Turn, owner_names_of, route
-from runtime.routing_context import routing_snapshot, spec_version_cached, vocabulary_cached
+from runtime.routing_context import Snapshot, routing_snapshot, spec_version_cached, vocabulary_cached
 from runtime.selectors import (
     chat_turn_by_client_id,
     conversation_history,
@@ -32,8 +32,10 @@ from specs.models import PersonaSpec, Twin
 from twinproject.accounts.keys import key_digest, key_display_prefix, key_generate
 from twinproject.accounts.models import User
 
-# (twin id, spec version id) pairs whose FAQ rows this process has seen in place.
-_faq_synced: set[tuple[str, str]] = set()
+# Per twin: the spec version whose FAQ rows this process last saw in place, with the sources' state
+# (count, last change) right after. Another process syncing another version (a publish, a rollback)
+# changes that state, so this process checks the rows again instead of trusting what it saw.
+_faq_synced: dict[str, tuple[str, int, Any]] = {}
 
 
 @transaction.atomic
@@ -59,9 +61,6 @@ def knowledge_document_delete(*, document: KnowledgeSource) -> None:
 
 def faq_index_sync(*, twin: Twin, version: PersonaSpec) -> None:
     """Mirror the version's FAQ into the full-text index, replacing other versions' rows."""
-    key = (str(twin.pk), str(version.pk))
-    if key in _faq_synced:
-        return
     with transaction.atomic():
         current = KnowledgeSource.objects.filter(twin=twin, kind=KnowledgeSource.Kind.FAQ)
         stale = current.exclude(spec_version_id=version.pk)
@@ -83,7 +82,10 @@ def faq_index_sync(*, twin: Twin, version: PersonaSpec) -> None:
                 ],
                 ignore_conflicts=True,
             )
-    _faq_synced.add(key)
+
+
+def _faq_state(version: PersonaSpec, snapshot: Snapshot) -> tuple[str, int, Any]:
+    return (str(version.pk), snapshot.source_count, snapshot.sources_changed)
 
 
 def routing_decide(
@@ -125,9 +127,10 @@ def _routing_decide_with_matches(
     if version is None and snapshot.active_version_id is not None:
         version = spec_version_cached(snapshot.active_version_id)
     spec = version.spec if version is not None else {}
-    if version is not None and (str(twin.pk), str(version.pk)) not in _faq_synced:
+    if version is not None and _faq_synced.get(str(twin.pk)) != _faq_state(version, snapshot):
         faq_index_sync(twin=twin, version=version)
         snapshot = routing_snapshot(twin_id=twin.pk, text=message)
+        _faq_synced[str(twin.pk)] = _faq_state(version, snapshot)
     owner_names = owner_names_of(spec)
     decision = route(
         RouterInput(

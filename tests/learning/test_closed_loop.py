@@ -89,12 +89,6 @@ def test_a_guardrail_rule_makes_the_twin_refuse_a_topic_and_a_rollback_restores_
     assert after["metadata"]["persona_spec_version"] == "1.0.0"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="runtime.services.faq_index_sync trusts a per-process set of (twin, version) pairs it has synced: "
-    "after 1.0.0 -> 1.0.1 -> rollback to 1.0.0 the set still holds 1.0.0, so the full-text index keeps "
-    "1.0.1's FAQ rows and the rolled-back twin still grounds the taught answer. Fix in runtime/services.py.",
-)
 def test_a_rollback_takes_a_taught_faq_answer_out_of_grounding_again(visitor, owner_api, chat_twin):
     item_id = _ask(visitor, chat_twin, OWNER_QUESTION)["metadata"]["review_item_id"]
     taught = post(
