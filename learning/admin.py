@@ -86,6 +86,15 @@ class NoteForm(forms.Form):
     )
 
 
+class ApplyNoteForm(NoteForm):
+    review_note = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text="Optional; kept on the input (replacing its note).",
+    )
+
+
 @admin.register(LearningInput)
 class LearningInputAdmin(OwnerScopedAdmin):
     owner_path = "twin__owner"
@@ -264,9 +273,10 @@ class LearningInputAdmin(OwnerScopedAdmin):
     def apply_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The confirmation page (GET) with the draft's preview, then the apply itself (POST)."""
         found = self._input_or_404(request, object_id)
-        if request.method == "POST":
+        form = ApplyNoteForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
             try:
-                done = learning_input_apply(learning_input=found, actor=request.user)
+                done = learning_input_apply(learning_input=found, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
                 self.message_user(request, exc.message, messages.ERROR)
                 return HttpResponseRedirect(self._change_url(found))
@@ -287,6 +297,7 @@ class LearningInputAdmin(OwnerScopedAdmin):
             "confirm_apply.html",
             f"Apply this {found.get_input_type_display().lower()} input?",
             original=found,
+            form=form,
             cancel_url=self._change_url(found),
             **self.preview_context(found),
         )

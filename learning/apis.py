@@ -280,6 +280,12 @@ class LearningInputDetailApi(APIView):
 
 
 class LearningInputApplyApi(APIView):
+    @extend_schema_serializer(component_name="LearningInputApplyInput")
+    class InputSerializer(serializers.Serializer):
+        review_note = serializers.CharField(
+            required=False, allow_blank=True, max_length=4000, default="", help_text="Replaces the input's note."
+        )
+
     @extend_schema(
         summary="Apply a pending input: a new draft persona spec version (the next patch number)",
         description="The draft is the input's base version (or the active one) with the input's effect, checked "
@@ -287,11 +293,14 @@ class LearningInputApplyApi(APIView):
         "conversation also adds that turn to the twin's regression cases. 409 (`learning_input_not_pending`) when "
         "the input is already applied or rejected, also when another apply won a race. Nothing is written on an "
         "error. Publish the draft (`POST .../persona-specs/{version}/publish`) to put it live.",
-        request=None,
+        request=InputSerializer,
         responses=LearningInputAppliedOutput,
     )
     def post(self, request: Request, twin_id: UUID, learning_input_id: UUID) -> Response:
-        done = learning_input_apply(learning_input=_input(request, twin_id, learning_input_id), actor=request.user)
+        found = _input(request, twin_id, learning_input_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = learning_input_apply(learning_input=found, actor=request.user, **data.validated_data)
         body = {"learning_input": done.learning_input, "version": done.version, "regression_case": done.regression_case}
         return Response(LearningInputAppliedOutput(body).data)
 

@@ -115,13 +115,16 @@ class LearningInputApplied:
 
 
 @transaction.atomic
-def learning_input_apply(*, learning_input: LearningInput, actor: User | None) -> LearningInputApplied:
+def learning_input_apply(
+    *, learning_input: LearningInput, actor: User | None, review_note: str = ""
+) -> LearningInputApplied:
     """A new draft version (the next patch number) with the input's effect on its base version, and the
     input marked applied with it, in one transaction. An input that came from a conversation also adds
     that turn, with the outcome it must now get, to the twin's regression cases.
 
     409 when the input is not pending (also when another apply won a race); 400 with field errors when
-    the result would break the spec schema. Nothing is written then.
+    the result would break the spec schema. Nothing is written then. A ``review_note`` replaces the
+    input's note (the one answer-and-teach gave it stays when none is given).
     """
     locked = _locked_pending(learning_input)
     base = learning_input_base(locked)
@@ -135,6 +138,8 @@ def learning_input_apply(*, learning_input: LearningInput, actor: User | None) -
         source=PersonaSpec.Source.LEARNING_INPUT,
     )
     locked.mark_applied(version=draft, actor=actor, at=timezone.now())
+    if review_note:
+        locked.review_note = review_note
     locked.save(update_fields=_DECIDED_FIELDS)
     case = _regression_case_create(locked)
     return LearningInputApplied(learning_input=locked, version=draft, regression_case=case)

@@ -66,13 +66,14 @@ def test_apply_goes_through_a_confirmation_page_and_links_the_new_draft(admin_cl
     assert "Yes, apply it" in confirm and "guardrails.forbidden_topics.1" in confirm
     assert not PersonaSpec.objects.filter(twin=twin, status="draft").exists()  # a GET changes nothing
 
-    response = admin_client.post(f"{CHANGELIST}{made.pk}/apply/", follow=True)
+    response = admin_client.post(f"{CHANGELIST}{made.pk}/apply/", {"review_note": "Fine by me."}, follow=True)
     draft = PersonaSpec.objects.get(twin=twin, status="draft")
     assert (draft.version, draft.source) == ("1.0.1", "learning_input")
     page = _page(response)
     draft_url = f"/admin/specs/personaspec/{draft.pk}/change/"
     assert f'href="{draft_url}"' in page and "open it to publish it" in page
-    assert LearningInput.objects.get(pk=made.pk).status == "applied"
+    stored = LearningInput.objects.get(pk=made.pk)
+    assert (stored.status, stored.review_note) == ("applied", "Fine by me.")
     assert "Publish…" in _page(admin_client.get(draft_url))
 
     again = admin_client.post(f"{CHANGELIST}{made.pk}/apply/", follow=True)

@@ -149,6 +149,8 @@ def test_apply_returns_the_input_and_the_new_draft(owner_api, twin, owner):
     assert body["regression_case"] is None
     assert owner_api.get(input_url(made)).json()["preview"] is None
 
+    assert LearningInput.objects.get(pk=made.pk).review_note == ""
+
     again = post(owner_api, input_url(made, "/apply"))
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "learning_input_not_pending"
@@ -228,3 +230,14 @@ def test_chat_keys_and_other_owners_see_nothing(api, tenant_a, tenant_b, twin, o
     assert LearningInput.objects.get(pk=made.pk).status == "pending"
     with tenant_context(tenant_b.tenant):
         assert not LearningInput.objects.exists()
+
+
+def test_apply_keeps_a_note_when_one_is_given(owner_api, twin, owner):
+    made = learning_input_create(
+        twin=twin, input_type="add_faq_answer", payload={"question": "Q?", "answer": "A."}, actor=owner, review_note="x"
+    )
+    body = post(owner_api, input_url(made, "/apply"), {"review_note": "Checked with Maya."}).json()
+    assert body["learning_input"]["review_note"] == "Checked with Maya."
+    kept = _made(twin, owner, 1)
+    LearningInput.objects.filter(pk=kept.pk).update(review_note="from the review desk")
+    assert post(owner_api, input_url(kept, "/apply")).json()["learning_input"]["review_note"] == "from the review desk"
