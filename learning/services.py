@@ -36,6 +36,8 @@ def _sources_check(twin: Twin, base_version, conversation, message, review_item)
         problems["source_message"] = ["must be a message of the source conversation"]
     if review_item is not None and review_item.twin_id != twin.pk:
         problems["source_review_item"] = ["must be a review item of the same twin"]
+    elif review_item is not None and message is not None and review_item.message_id != message.pk:
+        problems["source_message"] = ["must be the review item's own message"]
     if problems:
         raise LearningInputInvalidError("The learning input's sources do not belong together.", fields=problems)
 

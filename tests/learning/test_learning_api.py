@@ -210,6 +210,11 @@ def test_a_review_item_teaches_once(owner_api, visitor, chat_twin):
         "payload": {"question": OWNER_QUESTION, "answer": "The Mom Test."},
         "source_review_item_id": turn["metadata"]["review_item_id"],
     }
+    other_turn = post(
+        visitor, f"/twins/{chat_twin.pk}/conversations/{conversation}/messages", {"content": "And a second book?"}
+    ).json()
+    mixed = post(owner_api, inputs_url(chat_twin), {**body, "source_message_id": other_turn["user_message"]["id"]})
+    assert mixed.json()["error"]["fields"] == {"source_message": ["must be the review item's own message"]}
     first = post(owner_api, inputs_url(chat_twin), body)
     assert first.status_code == 201 and first.json()["source_message_id"] == turn["user_message"]["id"]
     second = post(owner_api, inputs_url(chat_twin), body)
