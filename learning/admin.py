@@ -19,15 +19,8 @@ from django.utils.html import format_html
 
 from learning.models import LearningInput, RegressionCase
 from learning.payloads import learning_payload_check
-from learning.selectors import learning_input_pending_first, regression_cases_export
-from learning.services import (
-    learning_input_apply,
-    learning_input_base,
-    learning_input_create,
-    learning_input_preview,
-    learning_input_reject,
-)
-from specs.diff import spec_diff
+from learning.selectors import learning_input_draft_preview, learning_input_pending_first, regression_cases_export
+from learning.services import learning_input_apply, learning_input_create, learning_input_reject
 from specs.models import PersonaSpec
 from specs.selectors import twin_list
 from twinproject.errors import DomainError
@@ -219,18 +212,17 @@ class LearningInputAdmin(OwnerScopedAdmin):
         """The draft applying the input would make, as a diff against its base (specs' diff table)."""
         if not learning_input.is_pending:
             return {}
-        base = learning_input_base(learning_input)
-        try:
-            after = learning_input_preview(learning_input, base)
-        except DomainError as exc:
-            return {"preview_error": exc, "diff_base": base}
+        preview = learning_input_draft_preview(learning_input)
+        base = preview.base
+        if preview.error is not None:
+            return {"preview_error": preview.error, "diff_base": base}
         rows = [
             {
                 **change,
                 "before": _pretty(change["before"]) if change["op"] != "added" else "",
                 "after": _pretty(change["after"]) if change["op"] != "removed" else "",
             }
-            for change in spec_diff(base.spec if base is not None else {}, after)
+            for change in preview.changes
         ]
         label = base.version if base is not None else "none"
         return {

@@ -12,21 +12,15 @@ from rest_framework.views import APIView
 from learning.models import LearningInput, RegressionCase
 from learning.selectors import (
     STATUS_ALL,
+    learning_input_draft_preview,
     learning_input_get,
     learning_input_list,
     learning_source_message_get,
     learning_source_review_item_get,
     regression_cases_export,
 )
-from learning.services import (
-    learning_input_apply,
-    learning_input_base,
-    learning_input_create,
-    learning_input_preview,
-    learning_input_reject,
-)
+from learning.services import learning_input_apply, learning_input_create, learning_input_reject
 from specs.apis import PersonaSpecDetailOutput, SpecChangeOutput
-from specs.diff import spec_diff
 from specs.errors import PersonaSpecNotFoundError
 from specs.models import PersonaSpec, Twin
 from specs.selectors import persona_spec_get, twin_get
@@ -133,14 +127,13 @@ class LearningInputDetailOutput(LearningInputRecordOutput):
 
 
 def learning_input_preview_of(learning_input: LearningInput) -> dict[str, Any]:
-    base = learning_input_base(learning_input)
-    before = base.spec if base is not None else {}
-    try:
-        after = learning_input_preview(learning_input, base)
-    except DomainError as exc:
-        error = {"code": exc.code, "message": exc.message, "fields": exc.fields}
-        return {"base_version": base.version if base else None, "changes": [], "error": error}
-    return {"base_version": base.version if base else None, "changes": spec_diff(before, after), "error": None}
+    preview = learning_input_draft_preview(learning_input)
+    error = preview.error
+    return {
+        "base_version": preview.base.version if preview.base is not None else None,
+        "changes": preview.changes,
+        "error": {"code": error.code, "message": error.message, "fields": error.fields} if error else None,
+    }
 
 
 class RegressionCaseOutput(serializers.ModelSerializer):

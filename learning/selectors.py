@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from learning.effects import learning_effect_apply
 from learning.models import LearningInput, RegressionCase
 from review.models import ReviewItem
 from runtime.models import KnowledgeSource, Message
 from runtime.selectors import knowledge_list
+from specs.diff import Change, spec_diff
 from specs.models import PersonaSpec, Twin
-from specs.selectors import persona_spec_active_get
+from specs.schema import persona_spec_validate
+from specs.selectors import persona_spec_active, persona_spec_active_get
 from twinproject.errors import DomainError, NotFoundError
 
 STATUS_ALL = "all"
@@ -40,6 +44,41 @@ def learning_input_get(*, twin: Twin, learning_input_id: UUID) -> LearningInput:
     if found is None:
         raise NotFoundError("No learning input with this id for this twin.")
     return found
+
+
+def learning_input_base(learning_input: LearningInput) -> PersonaSpec | None:
+    """The version an input applies to: its own base version, else the twin's active one (None: the twin has none)."""
+    if learning_input.base_version_id is not None:
+        return PersonaSpec.objects.get(pk=learning_input.base_version_id)
+    return persona_spec_active(learning_input.twin)
+
+
+def learning_input_spec_after(learning_input: LearningInput, base: PersonaSpec | None) -> dict[str, Any]:
+    """The spec that applying the input to ``base`` would make; raises what applying it would raise."""
+    spec = learning_effect_apply(
+        input_type=learning_input.input_type,
+        spec=base.spec if base is not None else {},
+        payload=learning_input.payload,
+    )
+    return persona_spec_validate(spec)
+
+
+@dataclass(frozen=True)
+class DraftPreview:
+    """What applying a pending input now would do: the changes against its base, or why it would be refused."""
+
+    base: PersonaSpec | None
+    changes: list[Change]
+    error: DomainError | None
+
+
+def learning_input_draft_preview(learning_input: LearningInput) -> DraftPreview:
+    base = learning_input_base(learning_input)
+    try:
+        after = learning_input_spec_after(learning_input, base)
+    except DomainError as exc:
+        return DraftPreview(base, [], exc)
+    return DraftPreview(base, spec_diff(base.spec if base is not None else {}, after), None)
 
 
 def learning_source_review_item_get(*, twin: Twin, item_id: UUID | None) -> ReviewItem | None:

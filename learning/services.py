@@ -10,14 +10,12 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from learning.effects import learning_effect_apply
 from learning.errors import LearningInputInvalidError, LearningInputNotPendingError, LearningInputSourceTakenError
 from learning.models import LearningInput, RegressionCase
 from learning.payloads import learning_payload_check
+from learning.selectors import learning_input_base, learning_input_spec_after
 from runtime.models import Conversation, Message
 from specs.models import PersonaSpec, Twin
-from specs.schema import persona_spec_validate
-from specs.selectors import persona_spec_active
 from specs.services import spec_version_create_draft
 from twinproject.accounts.models import User
 
@@ -92,23 +90,6 @@ def _locked_pending(learning_input: LearningInput) -> LearningInput:
     return locked
 
 
-def learning_input_base(learning_input: LearningInput) -> PersonaSpec | None:
-    """The version an input applies to: its own base version, else the twin's active one (None: the twin has none)."""
-    if learning_input.base_version_id is not None:
-        return PersonaSpec.objects.get(pk=learning_input.base_version_id)
-    return persona_spec_active(learning_input.twin)
-
-
-def learning_input_preview(learning_input: LearningInput, base: PersonaSpec | None) -> dict[str, Any]:
-    """The spec that applying the input to ``base`` would make; raises what applying it would raise."""
-    spec = learning_effect_apply(
-        input_type=learning_input.input_type,
-        spec=base.spec if base is not None else {},
-        payload=learning_input.payload,
-    )
-    return persona_spec_validate(spec)
-
-
 @dataclass(frozen=True)
 class LearningInputApplied:
     learning_input: LearningInput
@@ -130,7 +111,7 @@ def learning_input_apply(
     """
     locked = _locked_pending(learning_input)
     base = learning_input_base(locked)
-    spec = learning_input_preview(locked, base)
+    spec = learning_input_spec_after(locked, base)
     draft = spec_version_create_draft(
         twin=locked.twin,
         actor=actor,
