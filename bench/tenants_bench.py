@@ -1,13 +1,14 @@
 """Tenants: the time to create one, and ``migrate_schemas`` over 100 tenants, standard and parallel executors.
 
 Creates ``BENCH_TENANTS`` (100; 10 with ``BENCH_QUICK``) tenants with ``tenant_provision`` (schema,
-every tenant migration with its row-level-security policies, domain, owner, token): the first five
+every tenant migration with its row-level-security policies, domain, owner, token): the first three
 one after another, timed, the rest by two processes side by side. Then times ``manage.py
 migrate_schemas`` over all schemas as an operator runs it, with the standard executor and with
 ``--executor=multiprocessing``, applying one migration everywhere (the newest migration of a
-tenant app that nothing depends on, unapplied first; with nothing to apply when there is none that
-can be reversed). Each figure
-is min/median/max over runs.
+tenant app that nothing depends on, undone first by its reverse SQL; with nothing to apply when
+there is none that can be reversed). Each run renders every migration's state again in every
+schema (about a second a schema here), so ``BENCH_MIGRATE_RUNS`` is 1 by default; the creation
+time is min/median/max over the first tenants.
 """
 
 from __future__ import annotations
@@ -65,6 +66,44 @@ def reversible_leaf(apps: tuple[str, ...] = ("runtime", "review", "learning", "s
     return None
 
 
+def migration_unapply_by_sql(app: str, before: str) -> None:
+    """Undo the app's migration after ``before`` in every tenant schema with its reverse SQL, and forget it.
+
+    ``migrate_schemas`` would take as long to undo it as to apply it (Django renders every
+    migration's state again in each schema); the reverse SQL is the same in every schema.
+    """
+    import psycopg
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+    name = next(key[1] for key in graph.leaf_nodes(app))
+    schemas = _tenant_schemas()
+    command = [sys.executable, "manage.py", "tenant_command", "sqlmigrate", app, name, "--backwards", "-s", schemas[0]]
+    out = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    statements = "\n".join(
+        line
+        for line in out.splitlines()
+        if line.strip() and not line.startswith("--") and line not in ("BEGIN;", "COMMIT;")
+    )
+    params = connection.get_connection_params()
+    params = {key: params[key] for key in ("dbname", "host", "port", "user", "password") if params.get(key)}
+    with psycopg.connect(**params, autocommit=True, cursor_factory=psycopg.ClientCursor) as conn:
+        for schema in schemas:
+            with conn.transaction():
+                conn.execute("SELECT set_config('search_path', %s, true)", [schema])
+                conn.execute(statements)
+                conn.execute("DELETE FROM django_migrations WHERE app = %s AND name = %s", [app, name])
+
+
+def _tenant_schemas() -> list[str]:
+    from django_tenants.utils import get_public_schema_name
+
+    from twinproject.tenancy.models import Tenant
+
+    return list(Tenant.objects.exclude(schema_name=get_public_schema_name()).values_list("schema_name", flat=True))
+
+
 def _create_in_parallel(first: int, count: int, processes: int) -> float:
     """Tenants ``first`` … ``count - 1`` by ``processes`` worker processes; the wall time."""
     started = time.perf_counter()
@@ -86,7 +125,7 @@ def main() -> int:
         return 0
     count = int(os.environ.get("BENCH_TENANTS", "10" if quick() else "100"))
     runs = 1 if quick() else 3
-    timed = min(count, 3 if quick() else 5)
+    timed = min(count, 3)
     create = tenants_create(range(timed))
     fleet = _create_in_parallel(timed, count, processes=2)
     results: dict = {
@@ -102,12 +141,14 @@ def main() -> int:
     )
     leaf = reversible_leaf()
     results["one_migration"] = f"the {leaf[0]} migration after {leaf[1]}" if leaf else None
+    migrate_runs = int(os.environ.get("BENCH_MIGRATE_RUNS", "1"))
+    results["migrate_runs"] = migrate_runs
     for executor in EXECUTORS:
         options = ["--executor", executor]
         if leaf:
             forward = []
-            for _ in range(runs):
-                _migrate("--executor", "multiprocessing", *leaf)  # unapply it everywhere first (not timed)
+            for _ in range(migrate_runs):
+                migration_unapply_by_sql(*leaf)  # not timed
                 forward.append(_migrate(*options))
             results[f"migrate_one_{executor}_s"] = spread(forward, 2)
         else:
