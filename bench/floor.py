@@ -13,7 +13,6 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import Max
 from django.urls import path
 from django.utils import timezone
 from rest_framework import status
@@ -23,7 +22,7 @@ from rest_framework.views import APIView
 
 from runtime.apis import ChatMessageCreateApi, _chat_key, _chat_twin, chat_turn_body
 from runtime.models import Conversation, Message, ResponseAudit, RoutingDecisionRecord
-from runtime.selectors import conversation_get
+from runtime.selectors import conversation_get, conversation_turn_state
 from runtime.services import ChatTurn
 from twinproject import urls as project_urls
 
@@ -50,7 +49,7 @@ _EXPLANATION = {"rule": "answer.default", "reason": "floor", "signals": {"intent
 def _floor_rows_write(conversation: Conversation, content: str, pinned: dict[str, str]) -> ChatTurn:
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        last = Message.objects.filter(conversation=conversation).aggregate(n=Max("sequence"))["n"] or 0
+        last, _action, _rule = conversation_turn_state(conversation=conversation)
         user_message = Message.objects.create(
             conversation=conversation,
             sequence=last + 1,

@@ -4,10 +4,11 @@ import re
 from uuid import UUID
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
 from django.db.models import F, QuerySet
 
 from runtime.grounding import Source
-from runtime.models import ChatKey, Conversation, KnowledgeSource, Message, ResponseAudit
+from runtime.models import ChatKey, Conversation, KnowledgeSource, Message
 from runtime.normalize import fold
 from runtime.planner import SourceText
 from runtime.text import content_tokens, expansions
@@ -89,15 +90,31 @@ def conversation_history(*, conversation: Conversation, turns: int) -> list[tupl
     return [(role, content) for role, content in reversed(latest[: 2 * turns])]
 
 
-def conversation_last_turn(*, conversation: Conversation) -> tuple[str | None, str | None]:
-    """What the conversation's latest turn did (its audit's action) and the routing rule behind it."""
-    row = (
-        ResponseAudit.objects.filter(message__conversation=conversation, message__is_owner_answer=False)
-        .order_by("-message__sequence")
-        .values_list("action", "routing_decision__explanation__rule")
-        .first()
-    )
-    return (row[0], row[1]) if row else (None, None)
+# One round trip, no ORM compilation: a turn reads this under its conversation's lock (both
+# indexes: the message sequence's unique index, the audit's message index).
+_TURN_STATE_SQL = """
+SELECT (SELECT max(m.sequence) FROM runtime_message m WHERE m.conversation_id = %(conversation)s),
+       last.action, last.rule
+FROM (SELECT 1) AS one
+LEFT JOIN LATERAL (
+    SELECT a.action, d.explanation ->> 'rule' AS rule
+    FROM runtime_message m
+    JOIN runtime_responseaudit a ON a.message_id = m.id
+    LEFT JOIN runtime_routingdecisionrecord d ON d.id = a.routing_decision_id
+    WHERE m.conversation_id = %(conversation)s AND NOT m.is_owner_answer
+    ORDER BY m.sequence DESC
+    LIMIT 1
+) AS last ON true
+"""
+
+
+def conversation_turn_state(*, conversation: Conversation) -> tuple[int, str | None, str | None]:
+    """The conversation's last message number (0 for none), what its latest turn did (its audit's
+    action) and the routing rule behind that."""
+    with connection.cursor() as cursor:
+        cursor.execute(_TURN_STATE_SQL, {"conversation": conversation.pk})
+        last, action, rule = cursor.fetchone()
+    return last or 0, action, rule
 
 
 def chat_turn_by_client_id(*, conversation: Conversation, client_message_id: str) -> tuple[Message, Message] | None:

@@ -25,7 +25,7 @@ from runtime.routing_context import Snapshot, routing_snapshot, spec_version_cac
 from runtime.selectors import (
     chat_turn_by_client_id,
     conversation_history,
-    conversation_last_turn,
+    conversation_turn_state,
     knowledge_texts,
 )
 from specs.models import PersonaSpec, Twin
@@ -302,8 +302,7 @@ def _turn_write(turn: TurnDraft) -> ChatTurn:
     stored = _stored_turn(conversation, turn.client_message_id)
     if stored is not None:
         return stored
-    last = Message.objects.filter(conversation=conversation).aggregate(n=Max("sequence"))["n"] or 0
-    previous_action, previous_rule = conversation_last_turn(conversation=conversation)
+    last, previous_action, previous_rule = conversation_turn_state(conversation=conversation)
     user_message = _user_message_create(turn, conversation, sequence=last + 1)
     record = _routing_record_create(turn, user_message)
     item = review_item_enqueue_for_turn(
