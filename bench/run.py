@@ -106,6 +106,7 @@ def summary_build(steps: dict, elapsed: float, load_before: tuple[float, float, 
         "steps": steps,
         "targets": targets_check(results),
         "results": {name: (data or {}).get("results") for name, data in results.items()},
+        "http_actions": (results.get("http") or {}).get("actions_of_turns"),
     }
 
 
@@ -142,6 +143,10 @@ def _mmm(figure: dict | None, digits: int = 1) -> str:
     return f"{figure['min']:>8.{digits}f}{figure['median']:>9.{digits}f}{figure['max']:>9.{digits}f}"
 
 
+def _row(label: str, figure: dict | None, digits: int = 1, note: str = "") -> str:
+    return f"{label:<46}{_mmm(figure, digits)}{note}"
+
+
 def table_render(summary: dict) -> str:
     r, m = summary["results"], summary["machine"]
     lines = [
@@ -158,50 +163,52 @@ def table_render(summary: dict) -> str:
             f"Chat turns over HTTP: gunicorn {settings['workers']} {'sync' if settings['threads'] == 1 else 'gthread'} "
             f"workers, wrk, {settings['seconds']:.0f} s x {settings['runs']} runs per point"
         )
+        if summary.get("http_actions"):
+            counted = ", ".join(f"{action} {n}" for action, n in summary["http_actions"].items())
+            lines.append(f"  the turns' actions: {counted}")
         for clients, row in http.items():
+            lines.append(f"  {clients} client{'s' if clients != '1' else ''}")
             for endpoint in ("turn", "floor"):
                 e = row[endpoint]
-                lines.append(f"  {clients:>2} clients {endpoint:<5} requests/s{'':<21}{_mmm(e['requests_per_s'])}")
+                lines.append(_row(f"    {endpoint} requests/s", e["requests_per_s"]))
                 lines.append(
-                    f"  {'':>10} {endpoint:<5} p50 / p95 / p99 ms (median)      "
+                    f"{'    ' + endpoint + ' p50 / p95 / p99 ms (medians)':<46}"
                     f"{e['p50_ms']['median']:>8.1f}{e['p95_ms']['median']:>9.1f}{e['p99_ms']['median']:>9.1f}"
                     + (f"   {e['errors']} errors" if e["errors"] else "")
                 )
-            target = "   >= 0.70" if clients == "8" else ""
-            lines.append(f"  {'':>10} turn / floor throughput{'':<12}{_mmm(row['ratio_turn_floor'], 2)}{target}")
+            note = "   >= 0.70" if clients == "8" else ""
+            lines.append(_row("    turn / floor requests/s", row["ratio_turn_floor"], 2, note))
     router = r.get("router")
     if router:
         lines.append("Router alone (eval cases, cold text caches)")
         for name, row in router.items():
-            lines.append(
-                f"  {name.replace('_', ' '):<20} p50 ms{'':<19}{row['p50_ms_min']:>8.2f}{row['p50_ms']:>9.2f}"
-                f"{row['p50_ms_max']:>9.2f}" + ("   <= 5" if name == "with_retrieval" else "")
-            )
-            lines.append(f"  {'':<20} decisions/s {row['per_second']:>7}, p99 {row['p99_ms']} ms")
+            figure = {"min": row["p50_ms_min"], "median": row["p50_ms"], "max": row["p50_ms_max"]}
+            note = "   <= 5" if name == "with_retrieval" else ""
+            lines.append(_row(f"  {name.replace('_', ' ')}: p50 ms", figure, 2, note))
+            lines.append(f"    {row['per_second']} decisions/s, p99 {row['p99_ms']} ms (median run)")
     growth = r.get("growth")
     if growth:
         lines.append("Growth: one tenant's stored turns (history loaded in the database)")
         for stage in growth:
             n = stage["stored_turns"]
             label = f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
-            lines.append(f"  {label:>5} turn p50 ms{'':<25}{_mmm(stage['turn_ms']['p50_ms'])}")
+            lines.append(_row(f"  {label:>4} turn p50 ms", stage["turn_ms"]["p50_ms"]))
+            note = "   <= 30" if stage is growth[-1] else ""
+            lines.append(_row("       queue first page p50 ms", stage["queue_page_ms"]["p50_ms"], 1, note))
             lines.append(
-                f"  {'':>5} queue first page p50 ms{'':<13}{_mmm(stage['queue_page_ms']['p50_ms'])}"
-                + ("   <= 30" if stage is growth[-1] else "")
-            )
-            lines.append(
-                f"  {'':>5} loaded in {stage['load_seconds']} s ({stage['turns_per_second_loaded']}/s); "
+                f"       loaded in {stage['load_seconds']} s ({stage['turns_per_second_loaded']} turns/s); "
                 f"{stage['queue']['count']} pending; seq scans: {', '.join(stage['sequential_scans']) or 'none'}"
             )
     tenants = r.get("tenants")
     if tenants:
         lines.append(f"Tenants ({tenants['tenants']})")
-        lines.append(f"  create a tenant s{'':<29}{_mmm(tenants['create_tenant_s'], 2)}")
+        lines.append(_row("  create a tenant s", tenants["create_tenant_s"], 2))
+        key = "one" if tenants.get("one_migration") else "noop"
+        what = "one migration" if key == "one" else "nothing to apply"
+        runs = tenants.get("migrate_runs", 1)
+        lines.append(f"  migrate_schemas over all tenants, {what} ({runs} run{'s' if runs != 1 else ''} each)")
         for executor in ("standard", "multiprocessing"):
-            key = "one" if tenants.get("one_migration") else "noop"
-            what = "one migration" if key == "one" else "nothing to apply"
-            label = f"migrate_schemas, {what}, {executor} s"
-            lines.append(f"  {label:<44}{_mmm(tenants.get(f'migrate_{key}_{executor}_s'))}")
+            lines.append(_row(f"    {executor} executor s", tenants.get(f"migrate_{key}_{executor}_s")))
     lines.append("Targets")
     for name, check in summary["targets"].items():
         value = check["value"] if isinstance(check["value"], str) else json.dumps(check["value"])
