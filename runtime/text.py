@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9'&+.-]*[a-z0-9]|[a-z0-9]")
-_stemmer = snowballstemmer.stemmer("english")
+# A snowball stemmer keeps its working state on the object: one per thread, or two
+# threads stemming at once corrupt each other's words (seen as IndexError under threads).
+_stemmers = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    stemmer = getattr(_stemmers, "english", None)
+    if stemmer is None:
+        stemmer = _stemmers.english = snowballstemmer.stemmer("english")
+    return stemmer
+
 
 # Words the general list drops that carry meaning here ("the company you found(ed)", "a fire drill").
 _MEANINGFUL = {
@@ -62,7 +73,7 @@ def content_tokens(text: str) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word.strip("'.-"))
+    return _stemmer().stemWord(word.strip("'.-"))
 
 
 def content_stems(text: str) -> list[str]:

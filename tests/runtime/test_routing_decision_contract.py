@@ -125,3 +125,23 @@ def test_any_text_history_and_spec_yield_a_valid_decision(message, history, spec
     assert (1 <= len(decision.clarifying_questions) <= 3) if asks else not decision.clarifying_questions
     assert decision.output_schema == f"workflow.{decision.chosen_workflow}.v1"
     assert route(dataclasses.replace(inp)) == decision  # deterministic
+
+
+def test_stemming_from_many_threads_at_once_gives_the_same_stems():
+    import threading
+
+    from runtime.text import stem
+
+    words = [f"investments{n}ing" for n in range(4000)]
+    expected = [stem.__wrapped__(w) for w in words]
+    results: list[list[str]] = []
+
+    def work() -> None:
+        results.append([stem.__wrapped__(w) for w in words])
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [expected] * 4
