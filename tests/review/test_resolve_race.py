@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.test import Client
-from django_tenants.utils import tenant_context
 
 from review.models import ReviewItem
 from runtime.services import chat_turn_create, conversation_start
@@ -29,42 +28,8 @@ from specs.models import Twin
 from specs.services import spec_version_import
 from tests.factories import make_twin
 from tests.runtime.conftest import ESCALATE, demo_spec
+from tests.threads import Worker, run_in_thread
 from twinproject.accounts.models import User
-
-
-class _Worker(threading.Thread):
-    """Runs ``work`` on this thread's own database connection, inside ``tenant`` unless it is None."""
-
-    def __init__(self, tenant, work: Callable[[], Any]) -> None:
-        super().__init__()
-        self.tenant, self.work = tenant, work
-        self.result: Any = None
-        self.error: Exception | None = None
-
-    def run(self) -> None:
-        try:
-            if self.tenant is None:
-                self.result = self.work()
-            else:
-                with tenant_context(self.tenant):
-                    self.result = self.work()
-        except Exception as exc:  # re-raised in the test's thread by outcome()
-            self.error = exc
-        finally:
-            connection.close()
-
-    def outcome(self) -> Any:
-        self.join(timeout=60)
-        assert not self.is_alive(), "the worker did not finish"
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-def _run(tenant, work: Callable[[], Any]) -> Any:
-    worker = _Worker(tenant, work)
-    worker.start()
-    return worker.outcome()
 
 
 def _waiting_for_locks() -> int:
@@ -90,7 +55,7 @@ def test_two_owners_resolving_one_item_at_once_leave_one_resolution_and_a_409(te
         )
         return twin, turn.user_message.review_item
 
-    twin, item = _run(alpha.tenant, setup)
+    twin, item = run_in_thread(alpha.tenant, setup)
     url = f"/twins/{twin.pk}/owner-review-queue/{item.pk}/resolve"
     holding, release = threading.Event(), threading.Event()
 
@@ -114,10 +79,10 @@ def test_two_owners_resolving_one_item_at_once_leave_one_resolution_and_a_409(te
         return call
 
     try:
-        holder = _Worker(alpha.tenant, hold_the_row_lock)
+        holder = Worker(alpha.tenant, hold_the_row_lock)
         holder.start()
         assert holding.wait(timeout=20)
-        racers = [_Worker(None, resolve(status)) for status in ("resolved", "dismissed")]
+        racers = [Worker(None, resolve(status)) for status in ("resolved", "dismissed")]
         for racer in racers:
             racer.start()
         release.set()
@@ -128,9 +93,9 @@ def test_two_owners_resolving_one_item_at_once_leave_one_resolution_and_a_409(te
         loser = next(r for r in responses if r.status_code == 409).json()
         assert loser["error"]["code"] == "review_item_not_pending"
 
-        stored = _run(alpha.tenant, lambda: ReviewItem.objects.get(pk=item.pk))
+        stored = run_in_thread(alpha.tenant, lambda: ReviewItem.objects.get(pk=item.pk))
         assert (stored.status, stored.review_note) == (winner["status"], f"{winner['status']} by a racer")
         assert stored.resolved_at is not None
     finally:
         release.set()
-        _run(alpha.tenant, lambda: Twin.objects.filter(pk=twin.pk).delete())
+        run_in_thread(alpha.tenant, lambda: Twin.objects.filter(pk=twin.pk).delete())

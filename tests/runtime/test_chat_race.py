@@ -9,12 +9,8 @@ committed, and deleted again at the end.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection
-from django_tenants.utils import tenant_context
 
 from review.models import ReviewItem
 from runtime.models import Message, ResponseAudit, RoutingDecisionRecord
@@ -23,38 +19,8 @@ from specs.models import Twin
 from specs.services import spec_version_import
 from tests.factories import make_twin
 from tests.runtime.conftest import ESCALATE, demo_spec
+from tests.threads import Worker, run_in_thread
 from twinproject.accounts.models import User
-
-
-class _Worker(threading.Thread):
-    def __init__(self, tenant, work: Callable[[], Any], barrier: threading.Barrier | None = None) -> None:
-        super().__init__()
-        self.tenant, self.work, self.barrier = tenant, work, barrier
-        self.result: Any = None
-        self.error: Exception | None = None
-
-    def run(self) -> None:
-        try:
-            with tenant_context(self.tenant):
-                if self.barrier is not None:
-                    self.barrier.wait(timeout=10)
-                self.result = self.work()
-        except Exception as exc:  # re-raised in the test's thread by outcome()
-            self.error = exc
-        finally:
-            connection.close()
-
-    def outcome(self) -> Any:
-        self.join(timeout=60)
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-def _run(tenant, work: Callable[[], Any]) -> Any:
-    worker = _Worker(tenant, work)
-    worker.start()
-    return worker.outcome()
 
 
 @pytest.mark.django_db
@@ -67,11 +33,11 @@ def test_two_racing_retries_of_one_message_store_one_turn(tenants):
         spec_version_import(twin=twin, actor=owner, spec=demo_spec())
         return twin, conversation_start(twin=twin, interaction_context="public_widget")
 
-    twin, conversation = _run(tenant, setup)
+    twin, conversation = run_in_thread(tenant, setup)
     try:
         barrier = threading.Barrier(2)
         retry = lambda: chat_turn_create(conversation=conversation, content=ESCALATE, client_message_id="once")  # noqa: E731
-        workers = [_Worker(tenant, retry, barrier) for _ in range(2)]
+        workers = [Worker(tenant, retry, barrier) for _ in range(2)]
         for worker in workers:
             worker.start()
         turns = [worker.outcome() for worker in workers]
@@ -86,6 +52,6 @@ def test_two_racing_retries_of_one_message_store_one_turn(tenants):
                 ReviewItem.objects.filter(conversation=conversation).count(),
             )
 
-        assert _run(tenant, stored) == (2, 1, 1, 1)
+        assert run_in_thread(tenant, stored) == (2, 1, 1, 1)
     finally:
-        _run(tenant, lambda: Twin.objects.filter(pk=twin.pk).delete())
+        run_in_thread(tenant, lambda: Twin.objects.filter(pk=twin.pk).delete())

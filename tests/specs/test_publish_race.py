@@ -10,50 +10,14 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
-from typing import Any
 
 import pytest
-from django.db import connection
-from django_tenants.utils import tenant_context
 
 from specs.models import PersonaSpec, PersonaSpecEvent, Twin
 from specs.services import spec_version_publish
 from tests.factories import make_spec_version, make_twin
+from tests.threads import Worker, run_in_thread
 from twinproject.accounts.models import User
-
-
-class _Worker(threading.Thread):
-    """Runs ``work`` inside ``tenant`` on this thread's own database connection."""
-
-    def __init__(self, tenant, work: Callable[[], Any], barrier: threading.Barrier | None = None) -> None:
-        super().__init__()
-        self.tenant, self.work, self.barrier = tenant, work, barrier
-        self.result: Any = None
-        self.error: Exception | None = None
-
-    def run(self) -> None:
-        try:
-            with tenant_context(self.tenant):
-                if self.barrier is not None:
-                    self.barrier.wait(timeout=10)
-                self.result = self.work()
-        except Exception as exc:  # re-raised in the test's thread by outcome()
-            self.error = exc
-        finally:
-            connection.close()
-
-    def outcome(self) -> Any:
-        self.join(timeout=30)
-        if self.error is not None:
-            raise self.error
-        return self.result
-
-
-def _run(tenant, work: Callable[[], Any]) -> Any:
-    worker = _Worker(tenant, work)
-    worker.start()
-    return worker.outcome()
 
 
 def _setup(owner_username: str) -> tuple[Twin, list[PersonaSpec]]:
@@ -71,11 +35,11 @@ def _cleanup(twin: Twin) -> None:
 @pytest.mark.django_db
 def test_two_publishes_racing_in_two_threads_leave_exactly_one_active_version(tenants):
     alpha = tenants["alpha"]
-    twin, drafts = _run(alpha.tenant, lambda: _setup(alpha.owner_username))
+    twin, drafts = run_in_thread(alpha.tenant, lambda: _setup(alpha.owner_username))
     try:
         barrier = threading.Barrier(len(drafts))
         racers = [
-            _Worker(alpha.tenant, lambda d=d: spec_version_publish(version=d, actor=None), barrier) for d in drafts
+            Worker(alpha.tenant, lambda d=d: spec_version_publish(version=d, actor=None), barrier) for d in drafts
         ]
         for racer in racers:
             racer.start()
@@ -87,10 +51,10 @@ def test_two_publishes_racing_in_two_threads_leave_exactly_one_active_version(te
             events = list(PersonaSpecEvent.objects.filter(twin=twin).order_by("created_at"))
             return statuses, [(event.from_version_id, event.to_version_id) for event in events]
 
-        statuses, events = _run(alpha.tenant, observe)
+        statuses, events = run_in_thread(alpha.tenant, observe)
         assert statuses == ["active", "archived", "archived"]
         assert len(events) == 3
         # The loser waited for the winner's commit and then archived the winner's version.
         assert events[2][0] == events[1][1]
     finally:
-        _run(alpha.tenant, lambda: _cleanup(twin))
+        run_in_thread(alpha.tenant, lambda: _cleanup(twin))
