@@ -58,7 +58,7 @@ def main() -> int:
     from runtime.management.commands.run_eval import SCRATCH_SCHEMA, _load_twin
     from runtime.normalize import detection_views
     from runtime.router import RouterInput, Turn, route
-    from runtime.selectors import knowledge_search
+    from runtime.routing_context import routing_snapshot
     from runtime.services import routing_decide
     from twinproject.tenancy.services import tenant_provision
 
@@ -82,7 +82,7 @@ def main() -> int:
                 interaction_context=case.interaction_context,
             )  # fmt: skip
 
-        retrieved = {case.id: tuple(knowledge_search(twin_id=twin.pk, text=case.query)) for case in cases}
+        retrieved = {case.id: routing_snapshot(twin_id=twin.pk, text=case.query).sources for case in cases}
 
         def without_retrieval(case):
             route(
