@@ -13,13 +13,10 @@ tell the second one that the first has closed the item.
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
 from django.test import Client
 
 from review.models import ReviewItem
@@ -28,18 +25,8 @@ from specs.models import Twin
 from specs.services import spec_version_import
 from tests.factories import make_twin
 from tests.runtime.conftest import ESCALATE, demo_spec
-from tests.threads import Worker, run_in_thread
+from tests.threads import RowLockHolder, Worker, run_in_thread
 from twinproject.accounts.models import User
-
-
-def _waiting_for_locks() -> int:
-    with connection.cursor() as cursor:
-        # Within a transaction PostgreSQL keeps showing the first snapshot of the activity view.
-        cursor.execute("SELECT pg_stat_clear_snapshot()")
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db
@@ -57,18 +44,6 @@ def test_two_owners_resolving_one_item_at_once_leave_one_resolution_and_a_409(te
 
     twin, item = run_in_thread(alpha.tenant, setup)
     url = f"/twins/{twin.pk}/owner-review-queue/{item.pk}/resolve"
-    holding, release = threading.Event(), threading.Event()
-
-    def hold_the_row_lock() -> int:
-        with transaction.atomic():
-            ReviewItem.objects.select_for_update().get(pk=item.pk)
-            holding.set()
-            deadline = time.monotonic() + 20
-            while _waiting_for_locks() < 2 and time.monotonic() < deadline:
-                time.sleep(0.02)
-            waiting = _waiting_for_locks()
-            release.wait(timeout=20)
-        return waiting
 
     def resolve(status: str) -> Callable[[], Any]:
         def call():
@@ -79,15 +54,12 @@ def test_two_owners_resolving_one_item_at_once_leave_one_resolution_and_a_409(te
         return call
 
     try:
-        holder = Worker(alpha.tenant, hold_the_row_lock)
-        holder.start()
-        assert holding.wait(timeout=20)
-        racers = [Worker(None, resolve(status)) for status in ("resolved", "dismissed")]
-        for racer in racers:
-            racer.start()
-        release.set()
-        assert holder.outcome() >= 2  # both requests were waiting for the item's lock
-        responses = [racer.outcome() for racer in racers]
+        with RowLockHolder(alpha.tenant, ReviewItem, item.pk) as lock:
+            racers = [Worker(None, resolve(status)) for status in ("resolved", "dismissed")]
+            for racer in racers:
+                racer.start()
+            assert lock.release() >= 2  # both requests were waiting for the item's lock
+            responses = [racer.outcome() for racer in racers]
         assert sorted(r.status_code for r in responses) == [200, 409]
         winner = next(r for r in responses if r.status_code == 200).json()
         loser = next(r for r in responses if r.status_code == 409).json()
@@ -97,5 +69,4 @@ def test_two_owners_resolving_one_item_at_once_leave_one_resolution_and_a_409(te
         assert (stored.status, stored.review_note) == (winner["status"], f"{winner['status']} by a racer")
         assert stored.resolved_at is not None
     finally:
-        release.set()
         run_in_thread(alpha.tenant, lambda: Twin.objects.filter(pk=twin.pk).delete())
