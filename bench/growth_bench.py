@@ -7,6 +7,11 @@ EXPLAIN ANALYZEs every SELECT that a turn and the queue page ran, flagging seque
 the growing tables. Figures are min/median/max over runs; the router's per-text caches are warm
 here (the same messages repeat), so the latency is what changes with the history.
 
+Each turn's and page's time spent waiting for the database is reported beside its total, so a
+drift can be placed on one side or the other. ``BENCH_PROFILE=1`` also profiles the turns and
+the pages of every stage with pyinstrument and writes the profiles to
+``bench/results/profile-growth-<turns>-<turn|queue>.txt``.
+
 ``BENCH_QUICK=1`` loads 2k, 10k and 20k turns instead.
 """
 
@@ -24,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import django_setup, latency_summary, machine, quick, spread, versions, write_json
+from bench.common import django_setup, latency_summary, machine, percentile, quick, spread, versions, write_json
 
 SCHEMA = "bench_growth"
 DOMAIN = "bench-growth.localhost"
@@ -65,33 +70,83 @@ def template_turns(bench, scripts: list) -> list[str]:
     return ids
 
 
-def turns_time(*, conversations: int, bodies: list[dict], count: int, rng: random.Random) -> list[float]:
-    """Milliseconds per ``chat_turn_create`` in conversations picked at random from the history."""
+class DatabaseTime:
+    """Milliseconds spent in the database's calls (execute and fetch of each query) while active."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.ms += (time.perf_counter() - start) * 1000
+
+    def __enter__(self) -> DatabaseTime:
+        from django.db import connection
+
+        self._wrapped = connection.execute_wrapper(self)
+        self._wrapped.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._wrapped.__exit__(*exc_info)
+
+
+def turns_time(
+    *, conversations: int, bodies: list[dict], count: int, rng: random.Random
+) -> tuple[list[float], list[float]]:
+    """Milliseconds per ``chat_turn_create`` in random conversations of the history, and of those in the database."""
     from runtime.models import Conversation
     from runtime.services import chat_turn_create
 
-    samples = []
+    samples, database = [], []
     for _ in range(count):
         conversation = Conversation.objects.select_related("twin").get(
             pk=_conversation_id(rng.randrange(conversations))
         )
         body = rng.choice(bodies)
         start = time.perf_counter()
-        chat_turn_create(conversation=conversation, content=body["content"], pinned_context=body.get("pinned_context"))
+        with DatabaseTime() as waited:
+            chat_turn_create(
+                conversation=conversation, content=body["content"], pinned_context=body.get("pinned_context")
+            )
         samples.append((time.perf_counter() - start) * 1000)
-    return samples
+        database.append(waited.ms)
+    return samples, database
 
 
-def queue_page_time(client, url: str, count: int) -> tuple[list[float], dict]:
-    samples, body = [], {}
+def queue_page_time(client, url: str, count: int) -> tuple[list[float], list[float], dict]:
+    samples, database, body = [], [], {}
     for _ in range(count):
         start = time.perf_counter()
-        response = client.get(url)
+        with DatabaseTime() as waited:
+            response = client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
+        database.append(waited.ms)
         if response.status_code != 200:
             raise RuntimeError(f"queue page answered {response.status_code}: {response.content[:300]!r}")
         body = response.json()
-    return samples, {"count": body.get("count"), "page": len(body.get("results", []))}
+    return samples, database, {"count": body.get("count"), "page": len(body.get("results", []))}
+
+
+def _profiled(name: str, run) -> None:
+    """Run ``run`` under pyinstrument and write its profile to bench/results (``BENCH_PROFILE=1`` only)."""
+    if os.environ.get("BENCH_PROFILE", "") in ("", "0"):
+        return
+    from pyinstrument import Profiler
+
+    from bench.common import RESULTS
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    run()
+    profiler.stop()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"profile-growth-{name}.txt"
+    path.write_text(profiler.output_text(unicode=True, show_all=False))
+    print(f"  profile: {path}", flush=True)
 
 
 def _plan_scans(node: dict, found: list[str]) -> None:
@@ -157,8 +212,8 @@ def main() -> int:
 
     rng = random.Random(10)
     runs = 1 if quick() else 3
-    per_run_turns = 15 if quick() else 40
-    per_run_pages = 10 if quick() else 30
+    per_run_turns = 15 if quick() else 100
+    per_run_pages = 10 if quick() else 60
     bench = bench_tenant_create(schema=SCHEMA, domain=DOMAIN, chat_keys=1)
     mix = message_mix()
     singles = [s for kind in ("answer", "clarify", "refuse", "escalate") for s in mix[kind]]
@@ -178,16 +233,21 @@ def main() -> int:
             schema=SCHEMA, tenant_id=bench.tenant.pk, template_ids=template_ids, twin_id=str(bench.twin.pk),
             chat_key_id=str(bench.chat_keys[0][0].pk), start=loaded, stop=target,
         )  # fmt: skip
+        rng = random.Random(20)  # every stage sends the same messages, in the same order
         with tenant_context(bench.tenant):
             seen = history_check(twin_id=str(bench.twin.pk))
             if seen["messages"] < 2 * target:
                 raise RuntimeError(f"the application sees {seen} after loading {target} turns")
             conversations = target // TURNS_PER_CONVERSATION
             turns_time(conversations=conversations, bodies=bodies, count=5, rng=rng)  # warm
-            turn_runs = [
-                latency_summary(turns_time(conversations=conversations, bodies=bodies, count=per_run_turns, rng=rng))
-                for _ in range(runs)
-            ]
+            turn_runs = []
+            for _ in range(runs):
+                samples, database = turns_time(conversations=conversations, bodies=bodies, count=per_run_turns, rng=rng)
+                turn_runs.append({**latency_summary(samples), "database_p50_ms": percentile(database, 50)})
+            _profiled(
+                f"{target}-turn",
+                lambda n=conversations: turns_time(conversations=n, bodies=bodies, count=per_run_turns, rng=rng),
+            )
             turn_queries = _captured(
                 lambda n=conversations: turns_time(conversations=n, bodies=capture_bodies, count=8, rng=rng)
             )
@@ -195,8 +255,9 @@ def main() -> int:
         queue_page_time(client, queue_url, 3)  # warm
         page_runs, page_info = [], {}
         for _ in range(runs):
-            samples, page_info = queue_page_time(client, queue_url, per_run_pages)
-            page_runs.append(latency_summary(samples))
+            samples, database, page_info = queue_page_time(client, queue_url, per_run_pages)
+            page_runs.append({**latency_summary(samples), "database_p50_ms": percentile(database, 50)})
+        _profiled(f"{target}-queue", lambda: queue_page_time(client, queue_url, per_run_pages))
         page_queries = _captured(lambda: client.get(queue_url))
         with tenant_context(bench.tenant):
             explained = {"turn": explain_selects(turn_queries), "queue_page": explain_selects(page_queries)}
@@ -206,8 +267,8 @@ def main() -> int:
             "stored_turns": target,
             "load_seconds": round(load_s, 1),
             "turns_per_second_loaded": round((target - (results[-1]["stored_turns"] if results else 0)) / load_s),
-            "turn_ms": {f: spread([r[f] for r in turn_runs], 2) for f in ("p50_ms", "p95_ms")},
-            "queue_page_ms": {f: spread([r[f] for r in page_runs], 2) for f in ("p50_ms", "p95_ms")},
+            "turn_ms": {f: spread([r[f] for r in turn_runs], 2) for f in ("p50_ms", "p95_ms", "database_p50_ms")},
+            "queue_page_ms": {f: spread([r[f] for r in page_runs], 2) for f in ("p50_ms", "p95_ms", "database_p50_ms")},
             "queue": page_info,
             "rows_seen_by_the_application": seen,
             "table_sizes_mb": sizes,
@@ -219,7 +280,9 @@ def main() -> int:
         results.append(stage)
         print(
             f"  {target:>9,} turns  loaded in {load_s:6.1f} s  turn p50 {stage['turn_ms']['p50_ms']['median']:.1f} ms"
+            f" (database {stage['turn_ms']['database_p50_ms']['median']:.1f})"
             f"  queue page p50 {stage['queue_page_ms']['p50_ms']['median']:.1f} ms"
+            f" (database {stage['queue_page_ms']['database_p50_ms']['median']:.1f})"
             f"  ({page_info.get('count')} pending)  seq scans: {stage['sequential_scans'] or 'none'}",
             flush=True,
         )

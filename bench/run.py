@@ -193,8 +193,12 @@ def table_render(summary: dict) -> str:
             n = stage["stored_turns"]
             label = f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
             lines.append(_row(f"  {label:>4} turn p50 ms", stage["turn_ms"]["p50_ms"]))
+            if "database_p50_ms" in stage["turn_ms"]:
+                lines.append(_row("         of which in the database", stage["turn_ms"]["database_p50_ms"]))
             note = "   <= 30" if stage is growth[-1] else ""
             lines.append(_row("       queue first page p50 ms", stage["queue_page_ms"]["p50_ms"], 1, note))
+            if "database_p50_ms" in stage["queue_page_ms"]:
+                lines.append(_row("         of which in the database", stage["queue_page_ms"]["database_p50_ms"]))
             lines.append(
                 f"       loaded in {stage['load_seconds']} s ({stage['turns_per_second_loaded']} turns/s); "
                 f"{stage['queue']['count']} pending; seq scans: {', '.join(stage['sequential_scans']) or 'none'}"

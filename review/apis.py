@@ -13,7 +13,14 @@ from rest_framework.views import APIView
 
 from learning.models import LearningInput
 from review.models import ReviewItem
-from review.selectors import STATUS_ALL, ReviewItemContext, review_item_context, review_item_get, review_item_list
+from review.selectors import (
+    STATUS_ALL,
+    ReviewItemContext,
+    review_item_context,
+    review_item_get,
+    review_item_list,
+    review_item_rows,
+)
 from review.services import (
     review_item_answer_and_teach,
     review_item_claim,
@@ -57,39 +64,45 @@ class ClosingStatusField(serializers.ChoiceField):
         super().__init__(choices=_CLOSING, **kwargs)
 
 
-class ReviewItemOutput(serializers.ModelSerializer):
+class ListedOrRelatedField(serializers.CharField):
+    """A related value that the queue's list query reads as ``annotation``; an item read otherwise follows ``path``."""
+
+    def __init__(self, *, annotation: str, path: str, **kwargs) -> None:
+        self.annotation, self.path = annotation, path.split(".")
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, item: ReviewItem) -> str | None:
+        if self.annotation in item.__dict__:
+            return item.__dict__[self.annotation]
+        value = item
+        for name in self.path:
+            value = getattr(value, name)
+            if value is None:
+                return None
+        return value
+
+
+class ReviewItemOutput(serializers.Serializer):
+    # Declared field by field: the queue's pages serialize many items, and a ModelSerializer rebuilds its fields
+    # from the model on every use.
+    id = serializers.UUIDField(read_only=True)
     twin_id = serializers.UUIDField(read_only=True)
     conversation_id = serializers.UUIDField(read_only=True)
     message_id = serializers.UUIDField(read_only=True)
     routing_decision_id = serializers.UUIDField(read_only=True, allow_null=True)
-    message = serializers.CharField(source="message.content", read_only=True, help_text="The visitor's message.")
     reason = ReviewItemReasonField(read_only=True)
     priority = ReviewItemPriorityField(read_only=True)
     status = ReviewItemStatusField(read_only=True)
+    message = ListedOrRelatedField(
+        annotation="message_content", path="message.content", help_text="The visitor's message."
+    )
     payload = serializers.JSONField(read_only=True, help_text="The turn as it was queued: message, reply, rule...")
-    claimed_by = serializers.CharField(source="claimed_by.username", read_only=True, allow_null=True)
-    resolved_by = serializers.CharField(source="resolved_by.username", read_only=True, allow_null=True)
-
-    class Meta:
-        model = ReviewItem
-        fields = [
-            "id",
-            "twin_id",
-            "conversation_id",
-            "message_id",
-            "routing_decision_id",
-            "reason",
-            "priority",
-            "status",
-            "message",
-            "payload",
-            "review_note",
-            "claimed_by",
-            "claimed_until",
-            "resolved_by",
-            "resolved_at",
-            "created_at",
-        ]
+    review_note = serializers.CharField(read_only=True)
+    claimed_by = ListedOrRelatedField(annotation="claimed_by_username", path="claimed_by.username", allow_null=True)
+    claimed_until = serializers.DateTimeField(read_only=True, allow_null=True)
+    resolved_by = ListedOrRelatedField(annotation="resolved_by_username", path="resolved_by.username", allow_null=True)
+    resolved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
 
 
 class TranscriptMessageOutput(serializers.ModelSerializer):
@@ -141,9 +154,6 @@ class ReviewItemDetailOutput(ReviewItemOutput):
     )
     routing_decision = serializers.SerializerMethodField(help_text="The turn's routing decision, or null.")
     audit = serializers.SerializerMethodField(help_text="The audit of the twin's reply to the turn, or null.")
-
-    class Meta(ReviewItemOutput.Meta):
-        fields = [*ReviewItemOutput.Meta.fields, "transcript", "routing_decision", "audit"]
 
     def _review(self) -> ReviewItemContext:
         return self.context["review"]
@@ -242,7 +252,8 @@ class ReviewQueueListApi(APIView):
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         paginator = ListPagination()
-        page = paginator.paginate_queryset(review_item_list(twin=twin, **filters.validated_data), request, view=self)
+        items = review_item_list(twin=twin, **filters.validated_data)
+        page = paginator.paginate_queryset(review_item_rows(items), request, view=self, counted=items)
         return paginator.get_paginated_response(ReviewItemOutput(page, many=True).data)
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from review.models import ReviewItem
 from runtime.models import Message, ResponseAudit, RoutingDecisionRecord
@@ -26,7 +26,10 @@ def review_item_list(
     created_after: datetime | None = None,
     created_before: datetime | None = None,
 ) -> QuerySet[ReviewItem]:
-    """The twin's queue in review order: highest priority first, then oldest first (``status="all"`` for every item)."""
+    """The twin's queue in review order: highest priority first, then oldest first (``status="all"`` for every item).
+
+    Count these; show them through ``review_item_rows``.
+    """
     items = ReviewItem.objects.filter(twin=twin)
     if status != STATUS_ALL:
         items = items.filter(status=status)
@@ -38,12 +41,28 @@ def review_item_list(
         items = items.filter(created_at__gte=created_after)
     if created_before is not None:
         items = items.filter(created_at__lt=created_before)
-    return items.select_related("message", "claimed_by", "resolved_by").order_by("-priority_rank", "created_at", "id")
+    return items.order_by("-priority_rank", "created_at", "id")
+
+
+def review_item_rows(items: QuerySet[ReviewItem]) -> QuerySet[ReviewItem]:
+    """``items`` with what a list shows of their related rows, read as columns rather than whole rows.
+
+    The visitor's message and the reviewers' names come as ``message_content``,
+    ``claimed_by_username`` and ``resolved_by_username``; a page of the queue needs nothing else of them.
+    """
+    return items.annotate(
+        message_content=F("message__content"),
+        claimed_by_username=F("claimed_by__username"),
+        resolved_by_username=F("resolved_by__username"),
+    )
 
 
 def review_item_get(*, twin: Twin, item_id: UUID) -> ReviewItem:
-    item = review_item_list(twin=twin, status=STATUS_ALL).select_related("twin", "conversation").filter(pk=item_id)
-    found = item.first()
+    found = (
+        ReviewItem.objects.filter(twin=twin, pk=item_id)
+        .select_related("twin", "conversation", "message", "claimed_by", "resolved_by")
+        .first()
+    )
     if found is None:
         raise NotFoundError("No review item with this id for this twin.")
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -18,6 +19,18 @@ from rest_framework.request import Request
 class ListPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None, counted: QuerySet | None = None
+    ) -> list | None:
+        """One page of ``queryset``; ``counted``, when given, is the same rows without the page's extra
+        columns, counted instead (a join that only adds columns still costs the count its time)."""
+        self._counted = counted
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_count(self, queryset: QuerySet) -> int:
+        counted = getattr(self, "_counted", None)
+        return super().get_count(counted if counted is not None else queryset)
 
     def get_limit(self, request: Request) -> int:
         return self._bounded(request, self.limit_query_param, self.default_limit, low=1, high=self.max_limit)
