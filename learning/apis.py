@@ -46,8 +46,7 @@ _PAYLOADS_DOC = (
 
 
 # Named components: inline, drf-spectacular would merge these with other models' enums under one name.
-# (review.apis names the same enum LearningInputStatus for its answer-and-teach output; one name per class.)
-@extend_schema_field({"type": "string", "enum": LearningInput.Status.values}, component_name="LearningInputState")
+@extend_schema_field({"type": "string", "enum": LearningInput.Status.values}, component_name="LearningInputStatus")
 class LearningInputStatusField(serializers.CharField):
     pass
 

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from learning.models import LearningInput
+from learning.apis import LearningInputRecordOutput
 from review.models import ReviewItem
 from review.selectors import (
     STATUS_ALL,
@@ -50,11 +50,6 @@ class ReviewItemPriorityField(serializers.CharField):
 
 @extend_schema_field({"type": "string", "enum": ReviewItem.Reason.values}, component_name="ReviewItemReason")
 class ReviewItemReasonField(serializers.CharField):
-    pass
-
-
-@extend_schema_field({"type": "string", "enum": LearningInput.Status.values}, component_name="LearningInputStatus")
-class LearningInputStatusField(serializers.CharField):
     pass
 
 
@@ -174,32 +169,6 @@ class ReviewItemDetailOutput(ReviewItemOutput):
         return ReviewAuditOutput(audit).data if audit is not None else None
 
 
-class LearningInputOutput(serializers.ModelSerializer):
-    twin_id = serializers.UUIDField(read_only=True)
-    status = LearningInputStatusField(read_only=True)
-    payload = serializers.JSONField(read_only=True)
-    base_version = serializers.CharField(source="base_version.version", read_only=True, allow_null=True)
-    source_conversation_id = serializers.UUIDField(read_only=True, allow_null=True)
-    source_message_id = serializers.UUIDField(read_only=True, allow_null=True)
-    source_review_item_id = serializers.UUIDField(read_only=True, allow_null=True)
-
-    class Meta:
-        model = LearningInput
-        fields = [
-            "id",
-            "twin_id",
-            "input_type",
-            "status",
-            "payload",
-            "base_version",
-            "review_note",
-            "source_conversation_id",
-            "source_message_id",
-            "source_review_item_id",
-            "created_at",
-        ]
-
-
 class OwnerAnswerOutput(serializers.ModelSerializer):
     structured_output = serializers.JSONField(read_only=True)
 
@@ -210,7 +179,7 @@ class OwnerAnswerOutput(serializers.ModelSerializer):
 
 class AnswerAndTeachOutput(serializers.Serializer):
     item = ReviewItemOutput(help_text="The item, now resolved.")
-    learning_input = LearningInputOutput(help_text="The pending add_faq_answer learning input.")
+    learning_input = LearningInputRecordOutput(help_text="The pending add_faq_answer learning input.")
     owner_answer = OwnerAnswerOutput(help_text="The answer as it now appears in the conversation.")
 
 
