@@ -246,10 +246,10 @@ def main() -> int:
                 turn_runs.append({**latency_summary(samples), "database_p50_ms": percentile(database, 50)})
             _profiled(
                 f"{target}-turn",
-                lambda n=conversations: turns_time(conversations=n, bodies=bodies, count=per_run_turns, rng=rng),
+                lambda n=conversations, r=rng: turns_time(conversations=n, bodies=bodies, count=per_run_turns, rng=r),
             )
             turn_queries = _captured(
-                lambda n=conversations: turns_time(conversations=n, bodies=capture_bodies, count=8, rng=rng)
+                lambda n=conversations, r=rng: turns_time(conversations=n, bodies=capture_bodies, count=8, rng=r)
             )
         connection.set_schema_to_public()
         queue_page_time(client, queue_url, 3)  # warm
