@@ -78,13 +78,21 @@ _TWIN_MATERIAL_MIN_WORDS = 25
 ELSEWHERE = re.compile(
     r"\b(?:google\s+(?:doc|docs|drive|sheet|slides)|(?:doc|file|link|deck)\s+(?:i|we)\s+(?:shared|sent)|shared\s+with\s+you|"
     r"links?|urls?|https?|www|dot\s+(?:com|io|co|org|net)|\.(?:com|io|co|org|net)\b|attached|attachment|i'?ll\s+send|"
-    r"will\s+send|go\s+look|take\s+a\s+look\s+at\s+it|dropbox|notion|in\s+my\s+drive|on\s+my\s+(?:laptop|computer))\b"
+    r"will\s+send|go\s+look|take\s+a\s+look\s+at\s+it|dropbox|notion|in\s+my\s+drive|on\s+my\s+(?:laptop|computer|phone|desktop|work\s+computer)|somewhere)\b"
 )
+
+
+# Short material set off in quotes (a tagline, a subject line, a one-liner) is still the material.
+# Quotes open after a space or a colon and close before one, so apostrophes (it's, founders') are not quotes.
+_QUOTED = re.compile("(?:^|(?<=[\\s:(]))[\"“\u2018'`]{1,3}(\\S.*?)[\"”\u2019'`]{1,3}(?=[\\s.,;:!?)]|$)", re.S)
+_QUOTED_MIN_WORDS = 4
 
 
 def _has_material(evidence: Evidence) -> bool:
     for text in evidence.spoken:
         if word_count(material_block(text)) >= _MATERIAL_MIN_WORDS:
+            return True
+        if any(word_count(m.group(1)) >= _QUOTED_MIN_WORDS for m in _QUOTED.finditer(text)):
             return True
     # The twin's own earlier answer is material too ("now boil that down").
     if any(word_count(text) >= _TWIN_MATERIAL_MIN_WORDS for text in evidence.history_twin[-1:]):

@@ -34,6 +34,9 @@ _CONFUSABLES = str.maketrans(
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"})
 
 # "i g n o r e", "i.g.n.o.r.e", "i-g-n-o-r-e": single characters joined by separators.
+# Chat shorthand spelled out, so "reveal ur prompt" reads as "reveal your prompt".
+_SHORTHAND = {"ur": "your", "yr": "your", "u": "you", "r": "are", "pls": "please", "plz": "please", "abt": "about"}
+_SHORTHAND_WORD = re.compile(r"\b(?:" + "|".join(_SHORTHAND) + r")\b")
 _SPACED = re.compile(r"\b(?:\w[ .\-_*/|]{1,3}){2,}\w\b")
 _WORD_SPLITTERS = re.compile(r"(?<=\w)[*_\-.|/](?=\w)")
 _BASE64_TOKEN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
@@ -98,6 +101,7 @@ def detection_views(text: str) -> tuple[str, ...]:
     folded = fold(text)
     joined = _WORD_SPLITTERS.sub("", folded)
     views = [folded, _despace(folded), joined, folded.translate(_LEET), _despace(joined.translate(_LEET))]
+    views += [_SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(0)], view) for view in views[:4]]
     for payload in decoded_payloads(text):
         views.append(fold(payload))
     seen: dict[str, None] = {}

@@ -85,7 +85,7 @@ _NEVER_SHARE = re.compile(
 def _forbidden_topics(spec: dict) -> list[str]:
     guardrails = spec.get("guardrails") or {}
     topics = [str(t) for t in guardrails.get("forbidden_topics") or [] if str(t).strip()]
-    for rule in guardrails.get("confidentiality_rules") or []:
+    for rule in [*(guardrails.get("confidentiality_rules") or []), *(guardrails.get("conflict_rules") or [])]:
         match = _NEVER_SHARE.search(str(rule))
         if match:
             topics.append(match.group(1).strip(" ."))

@@ -56,6 +56,10 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:show|reveal|print|display|repeat|output|tell|give|share|dump|leak|expose|list|paste|send|read|recite|return|write\s+out|spell\s+out|disclose|provide|translate|summari[sz]e|paraphrase|rephrase|rewrite|encode|convert|export|copy|quote)\b"
             rf"[^.?!\n]{{0,40}}?\b(?:your|the|its|this\s+\w+'s|maya's)\s+(?:\w+\s+)?{_SECRET_OBJECT}"
         ),
+        "secret_object_then_verb": (
+            rf"\b{_SECRET_OBJECT}\s*(?:[-\u2014\u2013:,]|\.\.\.)\s*(?:now\s+|just\s+|please\s+)?"
+            r"(?:show|reveal|print|display|dump|output|give|paste|send|share|spill|leak)\s+(?:it|them|me|us|all)\b"
+        ),
         "your_secret_object": (
             r"\b(?:your|the\s+twin's|this\s+(?:twin|bot|assistant)'s)\s+(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial|system|real|private|entire)\s+"
             r"(?:instructions?|config(?:uration)?|settings|rules|prompt|spec(?:ification)?|guidelines|directives|policies|programming|setup|parameters)"
@@ -118,6 +122,10 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:conversations?|chats?|transcripts?)\s+(?:of|from|with|by)\s+(?:other|another|previous|the\s+last|all|every)"
         ),
         "who_else": r"\bwho\s+else\s+(?:has\s+|have\s+)?(?:talked|spoken|chatted|asked|messaged|written|pitched|contacted|booked)",
+        "every_party_that": (
+            rf"\b(?:list|show|give|name|tell|send|export|dump)\b[^.?!]{{0,20}}\b(?:every|all|each|any)\s+(?:the\s+)?(?:other\s+)?{_PARTIES}\s+"
+            r"(?:that|who|which)\s+(?:has\s+|have\s+)?(?:pitched|contacted|emailed|messaged|talked|spoke|spoken|wrote|written|asked|applied|reached)"
+        ),
         "list_parties": rf"\b(?:list|show|give|tell|name|export|dump)\b[^.?!]{{0,20}}\b(?:all\s+)?(?:your|the)\s+(?:other\s+)?{_PARTIES}\b[^.?!]{{0,30}}\b(?:you(?:'ve|\s+have)?\s+(?:talked|spoken|chatted|met|worked)|emails?|names|contacts?|list|data|conversations?|using|signed)",
         "cross_tenant": r"\b(?:another|other|different)\s+(?:tenant|workspace|organi[sz]ation|org|account|twin)'?s?\b[^.?!]{0,40}\b(?:data|rows|records|conversations?|chats?|messages?|users?|files|spec|info|details)\b",
         "access_other_account": r"\b(?:log\s*in|login|sign\s*in|switch|access|read|query|open)\b[^.?!]{0,20}\b(?:as|into|to)\s+(?:another|other|a\s+different|someone\s+else's)\s+(?:user|account|tenant|workspace|client)",
@@ -143,6 +151,11 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "platform_data": (
             r"\b(?:list|show|read|give|export|dump|tell|name|which|switch|change|access|open)\b[^.?!]{0,40}\b(?:all\s+(?:the\s+)?)?(?:tenants?|customer\s+companies|other\s+twins?|all\s+twins|review\s+queue(?:\s+items)?|other\s+workspaces|every\s+twin)\b"
             r"|\bswitch\s+to\s+(?:tenant|workspace|account)\b"
+        ),
+        "others_deal_terms": (
+            r"\b(?:terms|valuations?|caps?|cap\s*tables?|check\s+size|ownership|equity|discount|pro\s*rata)\b[^.?!]{0,50}"
+            r"\b(?:you|maya|she)\s+(?:signed|sign|gave|give|offered|offer|agreed|negotiated|invested|set|took|got)\b[^.?!]{0,30}"
+            rf"\b(?:an?other|the\s+last|your\s+last|previous|that|those)\s+{_PARTIES}\b"
         ),
         "sql_probe": r"\b(?:select\s+\*?\s*from|union\s+select|drop\s+table|information_schema|pg_catalog|set\s+app\.tenant)\b",
     }.items()
@@ -176,9 +189,19 @@ def exfiltration_hit(text: str) -> SafetyHit | None:
 
 
 # Patterns that signal each common guardrail topic, beyond the topic's own words.
+# Venture firms by name, and any "<name> Ventures/Capital/Partners".
+_FIRMS = (
+    r"(?:sequoia|a16z|andreessen(?:\s+horowitz)?|benchmark|accel|greylock|kleiner(?:\s+perkins)?|lightspeed|index\s+ventures|"
+    r"founders\s+fund|first\s+round|general\s+catalyst|y\s*combinator|yc|tiger\s+global|softbank|insight\s+partners|khosla|"
+    r"bessemer|usv|union\s+square\s+ventures|\w+\s+(?:ventures|capital|vc))"
+)
+
 _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     "medical": (
         r"medic(?:al|ine|ation|ations)",
+        r"(?:broke|broken|sprained|twisted|dislocated|fractured|hurt|injured)\s+(?:my|his|her|their|a)\s+"
+        r"(?:arm|wrist|leg|ankle|finger|toe|hand|foot|rib|nose|collarbone|back|knee|shoulder|hip|neck)",
+        r"fractur\w*",
         r"meds",
         r"doctors?",
         r"symptoms?",
@@ -274,6 +297,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"is\s+it\s+(?:legal|lawful|allowed)\s+to",
         r"without\s+(?:telling|notifying|their\s+consent|consent)",
         r"personal\s+guarantee",
+        r"(?:word|phrase|write|draft|structure)\s+(?:my|the|our|a|this)\s+(?:contract|agreement|clause|nda|lease)\s+(?:so|to|in\s+a\s+way)",
         r"get(?:ting)?\s+sued",
     ),
     "stock": (
@@ -324,6 +348,15 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"which\s+party",
     ),
     "religion": (r"religio\w+", r"church", r"mosque", r"synagogue", r"prayer", r"bible", r"quran", r"atheis\w+"),
+    # Judging other investors (a conflict rule of investor twins): an opinion asked about a named firm, or of
+    # someone "as investors". Asking how to pitch or find investors is not this.
+    "investors": (
+        r"(?:think|thoughts?|opinion|views?|take|feel|feelings|rate|rank)\s+(?:of|on|about)\s+(?:\w+\s+){0,3}as\s+(?:an?\s+)?"
+        r"(?:investors?|vcs?|funds?|firms?|leads?|board\s+members?)\b(?!\s+(?:see|would|will|might|do|read|view)\b)",
+        rf"(?:think|thoughts?|opinion|views?|take|feel|say|rate|rank)\s+(?:of|on|about)\s+(?:the\s+)?{_FIRMS}",
+        rf"(?:is|are)\s+(?:the\s+)?{_FIRMS}\s+(?:any\s+)?(?:good|bad|great|terrible|worth|legit|reputable|founder[- ]friendly|"
+        r"trustworthy|nice|difficult|toxic)",
+    ),
     "gossip": (
         r"gossip",
         r"rumou?rs?",
@@ -384,6 +417,7 @@ _TOPIC_ALIASES = {
     "politics": ("politic", "election", "voting"),
     "religion": ("religio", "faith"),
     "gossip": ("gossip", "rumor", "rumour", "competitor"),
+    "investors": ("investor", "funds", "vcs", "venture"),
     "diet": ("diet", "weight loss", "pills"),
     "drugs": ("prescription", "drug", "medication"),
     "tax": ("tax",),

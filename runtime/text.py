@@ -99,6 +99,21 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
         ("price", "pricing", "cost", "fee", "charge"),
     ),
     (re.compile(r"\b(?:co-?founded|started|founded)\b"), "founded", ("founded", "started", "cofounded")),
+    (re.compile(r"\bcheques?\b"), "check", ("check", "cheque")),
+    (re.compile(r"\bhow\s+(?:big|large)\b|\bsizes?\b"), "size", ("size",)),
+    (re.compile(r"\b(?:decid(?:e|es|ed|ing)|decisions?)\b"), "decide", ("decide", "decision", "decisions")),
+    (
+        re.compile(r"\b(?:intros?|introductions?|introduced?|get\s+in\s+front\s+of|get\s+(?:on|onto)\s+\w+\s+radar)\b"),
+        "intro",
+        ("intro", "introduction"),
+    ),
+    (
+        re.compile(
+            r"\b(?:sectors?|industr(?:y|ies)|verticals?|(?:kinds?|types?|sorts?)\s+of\s+(?:companies|startups|businesses|deals))\b"
+        ),
+        "sector",
+        ("sector", "sectors", "industries", "verticals"),
+    ),
 ]
 
 
