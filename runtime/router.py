@@ -82,6 +82,10 @@ _NEVER_SHARE = re.compile(
 )
 
 
+# Commitment kinds that a published FAQ answer can settle (its price list), unlike a meeting or a deal.
+_ANSWERABLE_COMMITMENTS = frozenset({"price"})
+
+
 def _forbidden_topics(spec: dict) -> list[str]:
     guardrails = spec.get("guardrails") or {}
     topics = [str(t) for t in guardrails.get("forbidden_topics") or [] if str(t).strip()]
@@ -299,7 +303,15 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         )
 
     # 2. escalate
+    grounding = Grounding(False, 0.0, ())
+    if inp.sources:
+        grounding = grounding_for(inp.message, list(inp.sources), owner_names, inp.vocabulary)
+    signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
+                            "sources": [s.id for s in grounding.sources]}  # fmt: skip
     commitment = commitment_hit(_own_words(inp.message))
+    # Asking what the owner charges is not asking for a deal when the owner's FAQ publishes the price.
+    if commitment in _ANSWERABLE_COMMITMENTS and any(s.kind == "faq" for s in grounding.sources):
+        commitment = None
     if commitment is not None:
         intent = "answer"
         return decide(
@@ -317,11 +329,6 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         owner_hit = owner_specific_hit(_own_words(inp.message), owner_names, owner_chat=owner_chat)
     elif owner_chat and not has_material and owner_self_hit(inp.message):
         owner_hit = "owner_self"
-    grounding = Grounding(False, 0.0, ())
-    if inp.sources:
-        grounding = grounding_for(inp.message, list(inp.sources), owner_names, inp.vocabulary)
-    signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
-                            "sources": [s.id for s in grounding.sources]}  # fmt: skip
     if owner_hit is not None:
         intent = "answer"
     if owner_hit is not None and not grounding.grounded:

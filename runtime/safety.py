@@ -122,6 +122,10 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:conversations?|chats?|transcripts?)\s+(?:of|from|with|by)\s+(?:other|another|previous|the\s+last|all|every)"
         ),
         "who_else": r"\bwho\s+else\s+(?:has\s+|have\s+)?(?:talked|spoken|chatted|asked|messaged|written|pitched|contacted|booked)",
+        "made_for_another": (
+            rf"\b{_PRIVATE}\b[^.?!]{{0,30}}\b(?:you|she|he|maya|lena)\s+(?:wrote|made|built|gave|sent|created|did|prepared|designed)\s+"
+            rf"(?:for|to)\s+(?:an?other|other|a\s+different|someone\s+else|somebody\s+else|the\s+last|your\s+last|previous)\s*{_PARTIES}?\b"
+        ),
         "every_party_that": (
             rf"\b(?:list|show|give|name|tell|send|export|dump)\b[^.?!]{{0,20}}\b(?:every|all|each|any)\s+(?:the\s+)?(?:other\s+)?{_PARTIES}\s+"
             r"(?:that|who|which)\s+(?:has\s+|have\s+)?(?:pitched|contacted|emailed|messaged|talked|spoke|spoken|wrote|written|asked|applied|reached)"
@@ -301,6 +305,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"get(?:ting)?\s+sued",
     ),
     "stock": (
+        r"should\s+(?:i|we)\s+short\b",
+        r"short(?:ing)?\s+(?:the\s+)?(?:stock|shares)",
         r"stocks?",
         r"stock\s+picks?",
         r"tickers?",

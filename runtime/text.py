@@ -100,6 +100,22 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     ),
     (re.compile(r"\b(?:co-?founded|started|founded)\b"), "founded", ("founded", "started", "cofounded")),
     (re.compile(r"\bcheques?\b"), "check", ("check", "cheque")),
+    (re.compile(r"\b(?:gigs?|engagements?|retainers?)\b"), "consulting", ("consulting", "consult")),
+    (
+        re.compile(
+            r"\bsit\s+on\s+(?:\w+\s+){0,2}boards?\b|\bboard\s+(?:seats?|roles?|positions?)\b|\bjoin\s+(?:\w+\s+){0,2}boards?\b"
+        ),
+        "boardseat",
+        ("board", "seat", "seats"),
+    ),
+    (
+        re.compile(
+            r"\b(?:beginners?|newbies?|novices?|first[- ]timers?|new\s+(?:to\s+running|runners?)"
+            r"|never\s+(?:run|ran|raced))\b"
+        ),
+        "beginner",
+        ("beginner", "beginners", "novice"),
+    ),
     (re.compile(r"\bhow\s+(?:big|large)\b|\bsizes?\b"), "size", ("size",)),
     (re.compile(r"\b(?:decid(?:e|es|ed|ing)|decisions?)\b"), "decide", ("decide", "decision", "decisions")),
     (
