@@ -37,7 +37,8 @@ WITH active AS (
     SELECT k.id, k.kind, k.title, k.body, ts_rank(k.search, q.query) AS rank
     FROM runtime_knowledgesource k, (SELECT to_tsquery('english', %(query)s) AS query) q
     WHERE %(query)s <> '' AND k.twin_id = %(twin)s AND k.approved AND k.search @@ q.query
-    ORDER BY rank DESC, k.id
+    -- Ties in rank go by content, never by the random id, so the same sources give the same matches.
+    ORDER BY rank DESC, (k.kind = 'faq') DESC, k.title, k.body, k.id
     LIMIT %(limit)s
 )
 SELECT (SELECT id FROM active), s.n, s.changed, m.id, m.kind, m.title, m.body, m.rank

@@ -115,3 +115,13 @@ def test_knowledge_search_uses_the_full_text_index(tenant_a, owner):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "runtime_knowledge_search" in plan
+
+
+def test_sources_that_match_equally_are_chosen_by_content_not_by_their_random_ids(tenant_a, owner):
+    from runtime.routing_context import routing_snapshot
+
+    twin = _twin_with(owner, BASE_SPEC)
+    for n in (8, 3, 6, 1, 7, 2, 5, 4):
+        knowledge_document_create(twin=twin, title=f"Note {n}", body="Office hours are on Tuesday mornings.")
+    snapshot = routing_snapshot(twin_id=twin.pk, text="When are the office hours?", limit=6)
+    assert [source.title for source in snapshot.sources] == [f"Note {n}" for n in range(1, 7)]
