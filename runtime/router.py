@@ -27,8 +27,9 @@ from runtime.grounding import (
 )
 from runtime.inputs import ELSEWHERE, Evidence, inputs_missing, material_block
 from runtime.intent import IntentScores, intent_model_for, request_part
+from runtime.normalize import fold
 from runtime.safety import SafetyHit, exfiltration_hit, guardrail_hit, injection_hit
-from runtime.text import content_tokens, word_count
+from runtime.text import canonical, content_tokens, word_count
 from specs.workflows import workflow_library_effective
 
 OWNER_CHAT = "owner_chat"
@@ -82,8 +83,12 @@ _NEVER_SHARE = re.compile(
 )
 
 
-# Commitment kinds that a published FAQ answer can settle (its price list), unlike a meeting or a deal.
-_ANSWERABLE_COMMITMENTS = frozenset({"price"})
+def _price_faq(sources: tuple[Source, ...]) -> Source | None:
+    """The FAQ entry that asks what the owner charges, among the retrieved sources."""
+    for source in sources:
+        if source.kind == "faq" and "price" in content_tokens(canonical(fold(source.title))):
+            return source
+    return None
 
 
 def _forbidden_topics(spec: dict) -> list[str]:
@@ -310,8 +315,13 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
                             "sources": [s.id for s in grounding.sources]}  # fmt: skip
     commitment = commitment_hit(_own_words(inp.message))
     # Asking what the owner charges is not asking for a deal when the owner's FAQ publishes the price.
-    if commitment in _ANSWERABLE_COMMITMENTS and any(s.kind == "faq" for s in grounding.sources):
-        commitment = None
+    if commitment == "price":
+        published = next((s for s in grounding.sources if s.kind == "faq"), None) or _price_faq(inp.sources)
+        if published is not None:
+            commitment = None
+            if not grounding.grounded:
+                grounding = Grounding(True, grounding.score, (published,), (published,))
+                signals["grounding"] = {"grounded": True, "score": grounding.score, "sources": [published.id]}
     if commitment is not None:
         intent = "answer"
         return decide(

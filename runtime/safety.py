@@ -103,7 +103,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "others_private_data": rf"\b{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}(?:'s?|s')?\s+(?:\w+\s+){{0,2}}{_PRIVATE}\b",
         "others_private_data_of": rf"\b{_PRIVATE}\s+(?:of|from|with|by)\s+(?:the\s+|your\s+|her\s+|maya's\s+)?{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}\b",
         "named_client_data": (
-            r"\b(?:your|her|maya's)\s+(?:clients?|athletes?|customers?|students?|patients?|founders?|portfolio\s+compan(?:y|ies)|users?|members?|mentees?)\b"
+            r"\b(?:your|her|maya's)\s+(?:other\s+)?(?:clients?|athletes?|customers?|students?|patients?|founders?|portfolio\s+compan(?:y|ies)|users?|members?|mentees?)\b"
             r"[^.?!]{0,40}\b(?:run|ran|said|say|data|results?|splits|times?|revenue|metrics|numbers|deck|emails?|plans?|logs|details|info|progress|scores?|paid|pay|terms|valuation|address|phone)"
         ),
         "everyone_you_serve": (
@@ -206,6 +206,13 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:broke|broken|sprained|twisted|dislocated|fractured|hurt|injured)\s+(?:my|his|her|their|a)\s+"
         r"(?:arm|wrist|leg|ankle|finger|toe|hand|foot|rib|nose|collarbone|back|knee|shoulder|hip|neck)",
         r"fractur\w*",
+        r"swell\w*",
+        r"swollen",
+        r"inflam\w*",
+        r"numb(?:ness)?",
+        r"tingl\w*",
+        r"dizz\w*",
+        r"chest\s+pains?",
         r"meds",
         r"doctors?",
         r"symptoms?",
@@ -232,7 +239,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"panic\s+attacks?",
         r"side\s+effects?",
         r"safe\s+to\s+take",
-        r"how\s+(?:many|much)\s+\w*\s*(?:should|can)\s+i\s+take",
+        r"how\s+(?:many|much)\s+(?!gels?\b|carbs?\b|calories\b|water\b|fluids?\b|electrolytes?\b|salt\b|sodium\b|protein\b"
+        r"|rest\b|days?\b|miles\b|km\b|runs?\b|time\b|breaks?\b)\w*\s*(?:should|can)\s+i\s+take",
         r"blood\s+pressure",
         r"chest\s+pains?",
         r"depress(?:ion|ed)",
@@ -301,6 +309,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"is\s+it\s+(?:legal|lawful|allowed)\s+to",
         r"without\s+(?:telling|notifying|their\s+consent|consent)",
         r"personal\s+guarantee",
+        r"(?:maternity|paternity|parental|medical|sick)\s+leave",
         r"(?:word|phrase|write|draft|structure)\s+(?:my|the|our|a|this)\s+(?:contract|agreement|clause|nda|lease)\s+(?:so|to|in\s+a\s+way)",
         r"get(?:ting)?\s+sued",
     ),
@@ -326,6 +335,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:nvidia|tesla|apple|amazon|microsoft|google|meta|palantir|gamestop)\s+(?:shares|stock|now|at\s+this\s+price)",
         r"(?:buy|sell)\s+(?:nvidia|tesla|apple|amazon|microsoft|palantir|gamestop)",
         r"day\s*trad\w+",
+        r"(?:crypto\w*|coins?|bitcoin|ethereum|altcoins?|memecoins?)\b[^.?!]{0,30}\b(?:\d+x|moon|pump|go\s+up|double|triple)",
         r"public\s+markets?\s+pick",
     ),
     "politics": (

@@ -117,7 +117,18 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
         ("beginner", "beginners", "novice"),
     ),
     (re.compile(r"\bhow\s+(?:big|large)\b|\bsizes?\b"), "size", ("size",)),
-    (re.compile(r"\b(?:decid(?:e|es|ed|ing)|decisions?)\b"), "decide", ("decide", "decision", "decisions")),
+    (
+        re.compile(r"\b(?:decid(?:e|es|ed|ing)|decisions?|hear\s+back|yes\s+or\s+no|get\s+an?\s+answer)\b"),
+        "decide",
+        ("decide", "decision", "decisions"),
+    ),
+    (
+        re.compile(
+            r"\b(?:remote(?:ly)?|online|abroad|overseas|(?:other|another|different)\s+(?:countr(?:y|ies)|time\s*zones?))\b"
+        ),
+        "remote",
+        ("remote", "remotely", "online"),
+    ),
     (
         re.compile(r"\b(?:intros?|introductions?|introduced?|get\s+in\s+front\s+of|get\s+(?:on|onto)\s+\w+\s+radar)\b"),
         "intro",
