@@ -195,6 +195,8 @@ _QUESTION_NOISE = {
     "avail",
     "peopl",
     "someon",
+    "offer",
+    "provid",
     "say",
     "share",
     "take",

@@ -104,7 +104,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "others_private_data_of": rf"\b{_PRIVATE}\s+(?:of|from|with|by)\s+(?:the\s+|your\s+|her\s+|maya's\s+)?{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}\b",
         "named_client_data": (
             r"\b(?:your|her|maya's)\s+(?:other\s+)?(?:clients?|athletes?|customers?|students?|patients?|founders?|portfolio\s+compan(?:y|ies)|users?|members?|mentees?)\b"
-            r"[^.?!]{0,40}\b(?:run|ran|said|say|data|results?|splits|times?|revenue|metrics|numbers|deck|emails?|plans?|logs|details|info|progress|scores?|paid|pay|terms|valuation|address|phone)"
+            r"[^.?!]{0,40}\b(?:run|ran|said|say|data|results?|splits|times?|injur\w*|hurt|sick|pregnan\w*|diagnos\w*|weights?|revenue|metrics|numbers|deck|emails?|plans?|logs|details|info|progress|scores?|paid|pay|terms|valuation|address|phone)"
         ),
         "everyone_you_serve": (
             r"\b(?:everyone|everybody|all\s+(?:the\s+)?(?:people|founders|athletes|clients|runners|customers|students))\s+(?:who\s+)?(?:you|maya|she)\s+"
@@ -350,6 +350,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"left-?wing",
         r"right-?wing",
         r"president\s+\w+",
+        r"presidential",
+        r"(?:candidates?|running)\s+for\s+(?:president|office|mayor|senate|governor|congress|parliament)",
         r"prime\s+minister",
         r"senators?",
         r"congress",

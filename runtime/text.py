@@ -100,7 +100,19 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     ),
     (re.compile(r"\b(?:co-?founded|started|founded)\b"), "founded", ("founded", "started", "cofounded")),
     (re.compile(r"\bcheques?\b"), "check", ("check", "cheque")),
-    (re.compile(r"\b(?:gigs?|engagements?|retainers?)\b"), "consulting", ("consulting", "consult")),
+    (
+        re.compile(r"\b(?:gigs?|engagements?|retainers?|on\s+the\s+side|side\s+(?:work|projects?))\b"),
+        "consulting",
+        ("consulting", "consult"),
+    ),
+    (
+        re.compile(
+            r"\b(?:sign\s*(?:ing\s+)?up|get\s+started|start(?=\s+(?:coaching|working|training)\s+with)|"
+            r"become\s+(?:one\s+of\s+)?your\s+(?:athletes?|clients?)|enrol+(?:ing|ment)?)\b"
+        ),
+        "signup",
+        ("sign", "signup", "started"),
+    ),
     (
         re.compile(
             r"\bsit\s+on\s+(?:\w+\s+){0,2}boards?\b|\bboard\s+(?:seats?|roles?|positions?)\b|\bjoin\s+(?:\w+\s+){0,2}boards?\b"
