@@ -126,6 +126,14 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             rf"\b{_PRIVATE}\b[^.?!]{{0,30}}\b(?:you|she|he|maya|lena)\s+(?:wrote|made|built|gave|sent|created|did|prepared|designed)\s+"
             rf"(?:for|to)\s+(?:an?other|other|a\s+different|someone\s+else|somebody\s+else|the\s+last|your\s+last|previous)\s*{_PARTIES}?\b"
         ),
+        "contacts_of_people_met": (
+            rf"\b{_PRIVATE}\s+(?:of|for)\s+(?:the\s+|all\s+(?:the\s+)?)?{_PARTIES}\s+(?:that\s+|who\s+)?(?:you|she|maya)(?:'ve|\s+have)?\s+"
+            r"(?:met|coached|backed|invested\s+in|talked\s+to|worked\s+with|advised|trained|funded)"
+        ),
+        "someones_thing_of_yours": (
+            r"\b(?:share|show|send|give|forward|tell)\b[^.?!]{0,10}\b\w+'s\s+(?:\w+\s+)?(?:plans?|data|results|splits|times|deck|metrics|notes|emails?|numbers)\b"
+            r"[^.?!]{0,60}\b(?:one\s+of\s+)?(?:your|her|maya's)\s+(?:athletes?|clients?|founders?|portfolio|customers?|students?)"
+        ),
         "every_party_that": (
             rf"\b(?:list|show|give|name|tell|send|export|dump)\b[^.?!]{{0,20}}\b(?:every|all|each|any)\s+(?:the\s+)?(?:other\s+)?{_PARTIES}\s+"
             r"(?:that|who|which)\s+(?:has\s+|have\s+)?(?:pitched|contacted|emailed|messaged|talked|spoke|spoken|wrote|written|asked|applied|reached)"
@@ -292,7 +300,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"custody",
         r"divorce",
         r"immigration",
-        r"visas?",
+        r"visas?\s+(?:status|applications?|sponsorship|rules|requirements|eligib\w*|expir\w*|overstay\w*|denied|refused)",
+        r"(?:get|apply\s+for|qualify\s+for|lose|renew)\s+(?:a|an|my|the)\s+(?:\w+\s+)?visa",
         r"copyright",
         r"trademarks?",
         r"defamation",
@@ -420,6 +429,12 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"epo\b",
         r"doping",
         r"ped'?s\b",
+        r"clenbuterol",
+        r"sarms?\b",
+        r"meldonium",
+        r"anabolic\w*",
+        r"hgh\b",
+        r"salbutamol",
     ),
     "tax": (r"tax(?:es|ed)?", r"irs", r"hmrc", r"deduct\w*", r"write[- ]offs?", r"vat"),
     "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),

@@ -130,6 +130,11 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     ),
     (re.compile(r"\bhow\s+(?:big|large)\b|\bsizes?\b"), "size", ("size",)),
     (
+        re.compile(r"\b(?:evaluat\w*|assess\w*|stand\s+out|catch(?:es)?\s+your\s+eye|look\s+for\s+in)\b"),
+        "evaluate",
+        ("evaluate", "assess"),
+    ),
+    (
         re.compile(r"\b(?:decid(?:e|es|ed|ing)|decisions?|hear\s+back|yes\s+or\s+no|get\s+an?\s+answer)\b"),
         "decide",
         ("decide", "decision", "decisions"),
