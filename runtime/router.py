@@ -135,6 +135,14 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
 _ASKING = re.compile(r"\?|\b(?:paste|send|share|tell\s+me|give\s+me|let\s+me\s+know|drop|upload|list)\b", re.I)
 
 
+# The sender leaves the exchange for something else ("ok, different question: ...").
+_TOPIC_CHANGE = re.compile(
+    r"\b(?:different|unrelated|new|separate|another|other)\s+(?:question|topic|thing)\b|\b(?:switching|changing)\s+"
+    r"(?:gears|topics?|subjects?)\b|\b(?:never\s*mind|forget\s+(?:that|it|about\s+that))\b|^\W*(?:btw|by\s+the\s+way|anyway)\b",
+    re.I,
+)
+
+
 def _earlier_request(inp: RouterInput, workflows: dict) -> tuple[str, float] | None:
     """The workflow the current exchange is about, when the twin's last turn asked for something.
 
@@ -142,7 +150,7 @@ def _earlier_request(inp: RouterInput, workflows: dict) -> tuple[str, float] | N
     clearest request; a twin turn that asked nothing (an answer, a refusal) ends the
     exchange, so a new question after it starts afresh.
     """
-    if not inp.history or inp.history[-1].role == "user":
+    if not inp.history or inp.history[-1].role == "user" or _TOPIC_CHANGE.search(inp.message):
         return None
     model = intent_model_for(inp.spec)
     best: tuple[str, float] | None = None

@@ -134,6 +134,10 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:share|show|send|give|forward|tell)\b[^.?!]{0,10}\b\w+'s\s+(?:\w+\s+)?(?:plans?|data|results|splits|times|deck|metrics|notes|emails?|numbers)\b"
             r"[^.?!]{0,60}\b(?:one\s+of\s+)?(?:your|her|maya's)\s+(?:athletes?|clients?|founders?|portfolio|customers?|students?)"
         ),
+        "named_company_numbers": (
+            r"\b(?:tell|give|show|send|share|what(?:'s|\s+is|\s+are))\s+(?:me\s+|us\s+)?(?!your\b|my\b|our\b|the\b|a\b)\w+'s\s+"
+            r"(?:burn(?:\s+rate)?|runway|revenue|mrr|arr|metrics|numbers|valuation|cap\s*table|financials|churn|margins?|bank\s+balance)\b"
+        ),
         "every_party_that": (
             rf"\b(?:list|show|give|name|tell|send|export|dump)\b[^.?!]{{0,20}}\b(?:every|all|each|any)\s+(?:the\s+)?(?:other\s+)?{_PARTIES}\s+"
             r"(?:that|who|which)\s+(?:has\s+|have\s+)?(?:pitched|contacted|emailed|messaged|talked|spoke|spoken|wrote|written|asked|applied|reached)"
