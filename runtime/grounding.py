@@ -26,7 +26,7 @@ _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
         "role": r"\b(?:will|would|can|could)\s+(?:you|maya|she)\s+(?:be|become)\s+(?:my|our|an?)\s+(?:advisor|adviser|mentor|board\s+member|coach|cofounder|co-founder|investor|reference|sponsor)\b|\bjoin\s+(?:my|our)\s+(?:board|advisory|team|startup|company)\b",
         "introduction": r"\b(?:(?:can|could|would|will)\s+you\s+(?:intro(?:duce)?|connect)\s+(?:me|us)\s+(?:to|with)|(?:make|give)\s+(?:me|us)\s+an?\s+intro(?:duction)?\s+to)\b",
         "reservation": r"\b(?:hold|reserve|save)\s+(?:a|me\s+a|us\s+a|my)\s+(?:spot|seat|place|slot)\b|\b(?:sign\s+me\s+up|enrol+\s+me|register\s+me|add\s+me\s+to|put\s+(?:me|us)\s+(?:down|in)\s+for|book\s+(?:me|us)\s+(?:in|for|a|into|on))\b",
-        "terms": r"\block\s+in\s+(?:\$|\d|the|a|your|our|terms|it)|\bneed\s+a\s+(?:yes|commitment|decision|firm\s+answer)\s+(?:today|now|by|this)|\$\s?\d+\s?[km]?\s+from\s+you\b|\b(?:agree|commit)\s+to\s+(?:a|the|these|our)\s+(?:terms|cap|valuation|price)",
+        "terms": r"\bmatch\s+(?:the|their|his|her|our|an?|that)\s+(?:[\w']+\s+){0,2}(?:terms|offer|valuation|cap|price|check)\b|\block\s+in\s+(?:\$|\d|the|a|your|our|terms|it)|\bneed\s+a\s+(?:yes|commitment|decision|firm\s+answer)\s+(?:today|now|by|this)|\$\s?\d+\s?[km]?\s+from\s+you\b|\b(?:agree|commit)\s+to\s+(?:a|the|these|our)\s+(?:terms|cap|valuation|price)",
         "refund": r"\b(?:refund|money\s+back|reimburse\w*|cancel\s+my\s+(?:subscription|booking|order|plan))\b",
     }.items()
 }

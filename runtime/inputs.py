@@ -117,7 +117,8 @@ _PROBLEM = re.compile(
     r"injur\w*|tired|exhaust\w*|burn(?:ed|t)?\s*out|conflict\w*|fight\w*|quit\w*|leaving|left|bounc\w*|abandon\w*|stopped|"
     r"keeps?\s+\w+ing|error\w*|timeouts?|problem\s+(?:is|with)|issue\s+(?:is|with)|wrong\s+with|why\s+(?:is|are|do|does|did|has|have)|"
     r"zero|none|nobody|no\s+one|never|without\s+\w+ing|terrible|awful|bad|poor|weak|killing|churned|ghost\w*|quiet|"
-    r"too\s+(?:early|late|slow|expensive|high|low|long)|only\s+\d|almost\s+no|hardly|barely|stopped|dead|dying)\b"
+    r"too\s+(?:early|late|slow|expensive|high|low|long)|only\s+\d|almost\s+no|hardly|barely|stopped|dead|dying|"
+    r"\d+(?:\.\d+)?\s?%\s+(?:now\s+)?(?:vs\.?|versus|compared\s+(?:to|with)|down\s+from|up\s+from|from)\s+\d+)\b"
 )
 _CONTEXT = re.compile(
     r"(?:\d|\b(?:since|last|past|this|next)\s+(?:week|month|quarter|year|sprint|release|launch|season|few)|\b(?:q[1-4]|yesterday|"

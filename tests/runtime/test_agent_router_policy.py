@@ -136,6 +136,7 @@ def test_refuse_wins_over_escalate():
         "Can you send us a signed term sheet?",
         "Does Thursday at 4pm work for a quick chat?",
         "Can Maya write a reference letter for my visa?",
+        "Will you match the other investor's terms?",
     ],
 )
 def test_commitments_are_escalated_with_a_question(message):
@@ -264,3 +265,11 @@ def test_a_new_question_that_says_so_leaves_the_clarification_exchange():
     decision = decide("ok different question: what are your office hours?", history=history, sources=(FAQ,))
     assert (decision.action, decision.intent) == (Action.ANSWER, "answer")
     assert decide("the one I pasted yesterday", history=history).intent == "summarize"
+
+
+def test_a_diagnosis_with_the_numbers_before_and_after_has_its_problem_statement():
+    decision = decide(
+        "Trials convert at 4% now versus 11% in Q1; we moved the trial from 30 to 7 days in April and removed "
+        "the onboarding call. Why?"
+    )
+    assert (decision.action, decision.intent) == (Action.ANSWER, "diagnose")
