@@ -228,7 +228,8 @@ def _key_stems(text: str, owner_names: tuple[str, ...]) -> frozenset[str]:
 def _key_stems_uncached(text: str, owner_names: tuple[str, ...]) -> set[str]:
     owner_stems = {stem(n) for n in owner_names}
     words = content_tokens(canonical(fold(text)))
-    stems = {stem(t) for t in words if not t.replace("-", "").isdigit() and "-" not in t}
+    # Quantities ("10k", "3x", "2024") say what the question is about less than its words do.
+    stems = {stem(t) for t in words if not t[:1].isdigit() and "-" not in t}
     return stems - _QUESTION_NOISE - owner_stems - {stem(w) for w in STOP_WORDS}
 
 
@@ -276,7 +277,7 @@ def _everyday_discount(term: str) -> float:
 _CURRENT_OR_FUTURE = re.compile(
     r"\b(?:this|next|coming)\s+(?:year|month|week|season|spring|summer|fall|autumn|winter|quarter)\b|\bupcoming\b|"
     r"\b(?:are|will)\s+you\s+(?:going|planning|running|attending|speaking|coming|hosting|travell?ing|doing|be)\b|"
-    r"\bthese\s+days\b|\bright\s+now\b|\bcurrently\b|\bnowadays\b"
+    r"\bthese\s+days\b|\bright\s+now\b|\bcurrently\b|\bnowadays\b|\b(?:do|are)\s+you\s+still\b"
 )
 
 

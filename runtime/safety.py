@@ -138,6 +138,11 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:tell|give|show|send|share|what(?:'s|\s+is|\s+are))\s+(?:me\s+|us\s+)?(?!your\b|my\b|our\b|the\b|a\b)\w+'s\s+"
             r"(?:burn(?:\s+rate)?|runway|revenue|mrr|arr|metrics|numbers|valuation|cap\s*table|financials|churn|margins?|bank\s+balance)\b"
         ),
+        "someone_you_coach": (
+            r"\b(?:how\s+did|how\s+is|how's|what\s+did|what\s+was|what\s+were|results?|times?|splits|numbers|metrics)\b[^?!]{0,80}[?!.,;]?\s*"
+            r"(?:she|he|they)(?:'s|\s+is|'re|\s+are|\s+was|\s+were)\s+(?:(?:coached|advised|trained|backed|funded|mentored)\s+by\s+"
+            r"(?:you|her|maya|lena)|one\s+of\s+your\s+\w+)"
+        ),
         "every_party_that": (
             rf"\b(?:list|show|give|name|tell|send|export|dump)\b[^.?!]{{0,20}}\b(?:every|all|each|any)\s+(?:the\s+)?(?:other\s+)?{_PARTIES}\s+"
             r"(?:that|who|which)\s+(?:has\s+|have\s+)?(?:pitched|contacted|emailed|messaged|talked|spoke|spoken|wrote|written|asked|applied|reached)"

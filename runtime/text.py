@@ -130,6 +130,13 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     ),
     (re.compile(r"\bhow\s+(?:big|large)\b|\bsizes?\b"), "size", ("size",)),
     (
+        re.compile(
+            r"\b(?:lift(?:ing)?\s+weights|weight\s*(?:lifting|training)|gym\s+work|resistance\s+training|strength\s+(?:work|training))\b"
+        ),
+        "strength",
+        ("strength",),
+    ),
+    (
         re.compile(r"\b(?:evaluat\w*|assess\w*|stand\s+out|catch(?:es)?\s+your\s+eye|look\s+for\s+in)\b"),
         "evaluate",
         ("evaluate", "assess"),
