@@ -153,7 +153,7 @@ _AUDIENCE = re.compile(
     r"landlord|partners?|co-?founders?|founders?|community|members?|donors?|volunteers?|colleagues?|engineers?|developers?|"
     r"designers?|leads?|prospects?|buyers?|suppliers?|vendors?|press|journalists?|reporters?|mentors?|advisors?|professors?|"
     r"teachers?|kids|family|friends?|neighbou?rs?|landlords?|tenants?|linkedin|twitter|x|instagram|newsletter|blog|website|"
-    r"product\s+hunt|hacker\s+news|reddit|coach|athletes?|club|group|class|ceo|cto|cfo|vp|execs?|executives?|leadership|hr|"
+    r"product\s+hunt|hacker\s+news|reddit|coach|athletes?|club|group|class|ceos?|ctos?|cfos?|coos?|cmos?|vp|execs?|executives?|leadership|hr|"
     r"sales\s+team|marketing\s+team|stakeholders?|shareholders?|public|everyone|list|church|school|committee|jury|panel|"
     r"heads?|managers?|directors?|vps?|owners?|operators?|candidates?|applicants?|hires?|recruits?|distributors?|retailers?|"
     r"restaurants?|agencies|brands?|shippers?|carriers?|warehouses?|dispatchers?|drivers?|contractors?|accountants?|"

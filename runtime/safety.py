@@ -17,7 +17,7 @@ _OVERRIDE_VERB = (
 )
 _PRIOR = r"(?:all|any|every|the|your|my|previous|prior|above|earlier|preceding|former|original|initial|system|existing|current|old|those|these|its|default|safety|\s)*"
 _RULES = (
-    r"(?:instructions?|rules?|prompts?|directives?|guidelines?|programming|constraints?|guardrails?|policies|policy"
+    r"(?:instructions?|directions?|rules?|prompts?|directives?|guidelines?|programming|constraints?|guardrails?|policies|policy"
     r"|restrictions?|commands?|orders|settings|training|context|persona|filters?|safeguards?)"
 )
 _SECRET_OBJECT = (
@@ -35,6 +35,10 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
     for name, pattern in {
         "override_instructions": rf"\b{_OVERRIDE_VERB}\b{_PRIOR}\b{_RULES}\b",
+        "ignore_the_above": (
+            r"\b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+)?(?:of\s+)?(?:the\s+|that\s+|what'?s\s+)?"
+            r"(?:above|previous|prior|before)\b[^.?!]{0,40}\b(?:and|then|,)\s+(?:tell|show|reveal|print|give|share|say|output|repeat)"
+        ),
         "new_instructions": r"\b(?:new|updated|real|actual|true)\s+(?:system\s+)?(?:instructions?|rules|directives?)\s*(?::|are|follow)",
         "role_change": (
             r"\b(?:you\s+are\s+(?:now|no\s+longer)|from\s+now\s+on,?\s+(?:you|act|respond|behave)"
@@ -142,6 +146,9 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:how\s+did|how\s+is|how's|what\s+did|what\s+was|what\s+were|results?|times?|splits|numbers|metrics)\b[^?!]{0,80}[?!.,;]?\s*"
             r"(?:she|he|they)(?:'s|\s+is|'re|\s+are|\s+was|\s+were)\s+(?:(?:coached|advised|trained|backed|funded|mentored)\s+by\s+"
             r"(?:you|her|maya|lena)|one\s+of\s+your\s+\w+)"
+        ),
+        "you_and_them": (
+            r"\bwhat\s+did\s+you\s+and\s+(?:the\s+)?[\w\s']{1,40}?\s+(?:talk|discuss|speak|chat|agree|decide)\w*"
         ),
         "every_party_that": (
             rf"\b(?:list|show|give|name|tell|send|export|dump)\b[^.?!]{{0,20}}\b(?:every|all|each|any)\s+(?:the\s+)?(?:other\s+)?{_PARTIES}\s+"
