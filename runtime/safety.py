@@ -171,7 +171,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\bwho\s+(?:has|have|had)\s+(?:chatted|talked|spoken|messaged|written)\s+(?:to|with)\s+(?:you|this\s+twin)"
         ),
         "portfolio_private": (
-            r"\b(?:portfolio|portcos?|companies\s+you(?:'ve|\s+have)?\s+(?:invested\s+in|backed|funded))\b[^.?!]{0,60}\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms|growth)"
+            r"\b(?:portfolio|portcos?|companies\s+you(?:'ve|\s+have)?\s+(?:invested\s+in|backed|funded))\b[^.?!]{0,60}\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms|growth|struggl\w*|failing|in\s+trouble|running\s+out|doing\s+(?:badly|poorly|well))"
             r"|\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms)\b[^.?!]{0,60}\b(?:portfolio|portcos?|companies\s+(?:in\s+your|you(?:'ve|\s+have)?\s+(?:invested|backed)))"
             r"|\b(?:valuation|terms|cap|metrics|revenue)\b[^.?!]{0,50}\bwhen\s+you\s+invested\b"
             r"|\bsend\s+(?:me\s+)?(?:their|his|her)\s+(?:metrics|numbers|deck|financials|data|terms|cap\s*table)"
@@ -293,6 +293,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"which\s+injury",
         r"injury\s+is\s+(?:it|this)",
         r"pain\b[^.?!]{0,40}\b(?:knee|hip|back|foot|ankle|calf|heel|shin|achilles|hamstring|chest|shoulder|it\s+band)",
+        r"(?:knee|hip|back|foot|ankle|calf|heel|shin|achilles|hamstring|chest|shoulder|it\s+band)\s+(?:pain|aches?|hurts?|injur\w*)",
+        r"run(?:ning)?\s+through\s+(?:the\s+)?pain",
         r"swollen|swelling",
         r"prednisone|cortisone|codeine|ibuprofen|naproxen|advil|tylenol|aleve",
         r"(?:can|should|could)\s+i\s+take\s+(?:\w+'s\s+|my\s+\w+'s\s+|some\s+|a\s+)?\w+\s+(?:for|to\s+help|before|after|when)",
