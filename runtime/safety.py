@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from runtime.normalize import detection_views, fold
 from runtime.text import content_tokens, stem
@@ -70,7 +71,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:your|the|its)\s+(?:system\s*prompt|system\s*message|initial\s*prompt|pre-?prompt|meta\s*prompt|workflow[_ ]library|rubric\s+weights|decision[_ ]policy|persona[_ ]spec|twin[_ ]spec|spec\s+json|guardrails?|refusal\s+(?:rules|templates)|forbidden[_ ]topics|faq[_ ]library|escalation[_ ]rules?|deterministic[_ ]rules|banned[_ ]phrases|do[_ ]not[_ ]say\s+list|routing\s+(?:config|rules|thresholds)|thresholds|(?:raw|routing|router|model|twin|bot)\s+config(?:uration)?)\b"
             r"|\bif\s+you\s+(?:had|have)\s+(?:a|an|any)\s+(?:system\s+prompt|hidden\s+(?:prompt|instructions|rules)|instructions)"
             r"|\b(?:api|secret|access|auth)[\s_-]*(?:keys?|tokens?)\s+(?:do\s+you|you)\s+(?:have|use|store|know|hold)"
-            r"|\w*_(?:api_key|secret|token|password)\b"
+            r"|(?<=\w)_(?:api_key|secret|token|password)\b"
             r"|\b(?:first|initial|earliest|very\s+first)\s+(?:message|text|instructions?|prompt|lines?)\s+(?:in|of)\s+(?:your|the|this)\s+(?:context|conversation|window|memory|prompt)"
             r"|\bin\s+your\s+context\s+(?:window|before)"
             r"|\byour\s+(?:instructions|prompt|directives|programming|rules(?!\s+(?:for|on|about|of|when|around|as)\b))\b"
@@ -480,9 +481,16 @@ _TOPIC_ALIASES = {
 }
 
 
-def _topic_categories(topic: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def _topic_categories(topic: str) -> tuple[str, ...]:
     lowered = topic.lower()
-    return [cat for cat, aliases in _TOPIC_ALIASES.items() if any(alias in lowered for alias in aliases)]
+    return tuple(cat for cat, aliases in _TOPIC_ALIASES.items() if any(alias in lowered for alias in aliases))
+
+
+@lru_cache(maxsize=1024)
+def _topic_stems(topic: str) -> frozenset[str]:
+    """A forbidden topic's own words, stemmed, without the generic ones ("advice", "questions")."""
+    return frozenset({stem(t) for t in content_tokens(topic.lower())} - _GENERIC_TOPIC_WORDS)
 
 
 _GENERIC_TOPIC_WORDS = {
@@ -504,7 +512,7 @@ def guardrail_hit(text: str, forbidden_topics: list[str]) -> SafetyHit | None:
     folded = fold(text)
     stems = {stem(token) for token in content_tokens(folded)}
     for topic in forbidden_topics:
-        topic_stems = {stem(t) for t in content_tokens(topic.lower())} - _GENERIC_TOPIC_WORDS
+        topic_stems = _topic_stems(topic)
         if topic_stems and topic_stems <= stems:
             return SafetyHit("guardrail", topic, topic)
         for category in _topic_categories(topic):

@@ -168,17 +168,16 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
 ]
 
 
+# All groups in one pattern, so a text is read once however many groups there are.
+_ANY_SAME_THING = re.compile("|".join(f"(?P<g{i}>{pattern.pattern})" for i, (pattern, _w, _m) in enumerate(SAME_THING)))
+
+
 def canonical(text: str) -> str:
     """``text`` with each interchangeable phrase replaced by its group's word."""
-    for pattern, word, _members in SAME_THING:
-        text = pattern.sub(word, text)
-    return text
+    return _ANY_SAME_THING.sub(lambda match: SAME_THING[int(match.lastgroup[1:])][1], text)
 
 
 def expansions(text: str) -> list[str]:
     """Words a search for ``text`` should also look for (every member of each group it touches)."""
-    found: list[str] = []
-    for pattern, _word, members in SAME_THING:
-        if pattern.search(text):
-            found.extend(members)
-    return found
+    touched = sorted({int(match.lastgroup[1:]) for match in _ANY_SAME_THING.finditer(text)})
+    return [member for group in touched for member in SAME_THING[group][2]]
