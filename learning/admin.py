@@ -24,7 +24,7 @@ from learning.services import learning_input_apply, learning_input_create, learn
 from specs.models import PersonaSpec
 from specs.selectors import twin_list
 from twinproject.errors import DomainError
-from twinproject.owner_admin import OwnerScopedAdmin
+from twinproject.owner_admin import OwnerScopedAdmin, ReadOnlyOwnerAdmin
 
 TEMPLATES = "admin/learning/learninginput"
 
@@ -331,7 +331,7 @@ class LearningInputAdmin(OwnerScopedAdmin):
 
 
 @admin.register(RegressionCase)
-class RegressionCaseAdmin(OwnerScopedAdmin):
+class RegressionCaseAdmin(ReadOnlyOwnerAdmin):
     """The turns applied fixes must keep getting right; written only by ``learning_input_apply``."""
 
     owner_path = "twin__owner"
@@ -353,12 +353,6 @@ class RegressionCaseAdmin(OwnerScopedAdmin):
         "created_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     @admin.display(description="Case")
     def case(self, obj: RegressionCase) -> str:

@@ -24,7 +24,7 @@ from review.services import (
     review_items_resolve,
 )
 from twinproject.errors import DomainError
-from twinproject.owner_admin import OwnerScopedAdmin
+from twinproject.owner_admin import ReadOnlyOwnerAdmin
 
 Status = ReviewItem.Status
 _VERBS = {Status.RESOLVED: "Resolve", Status.DISMISSED: "Dismiss"}
@@ -79,7 +79,8 @@ class AnswerForm(forms.Form):
 
 
 @admin.register(ReviewItem)
-class ReviewItemAdmin(OwnerScopedAdmin):
+class ReviewItemAdmin(ReadOnlyOwnerAdmin):
+    # Items change only through the desk's actions and views below, never through a form.
     owner_path = "twin__owner"
     change_list_template = "admin/review/reviewitem/change_list.html"
     change_form_template = "admin/review/reviewitem/change_form.html"
@@ -109,13 +110,6 @@ class ReviewItemAdmin(OwnerScopedAdmin):
         "created_at",
     ]
     readonly_fields = fields
-
-    # Items change only through the desk's actions and views below, never through a form.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_review_permission(self, request: HttpRequest, obj=None) -> bool:
         return self._allowed(request)

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from runtime.models import ChatKey, Conversation, KnowledgeSource, Message, ResponseAudit, RoutingDecisionRecord
 from runtime.services import chat_key_issue, chat_key_revoke
 from specs.selectors import twin_list
-from twinproject.owner_admin import OwnerScopedAdmin
+from twinproject.owner_admin import OwnerScopedAdmin, ReadOnlyOwnerAdmin
 
 
 @admin.register(KnowledgeSource)
@@ -34,16 +34,6 @@ class KnowledgeSourceAdmin(OwnerScopedAdmin):
 
             kwargs["queryset"] = Twin.objects.filter(owner=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyOwnerAdmin(OwnerScopedAdmin):
-    """Lineage rows are written only by a chat turn: the owner reads them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(ChatKey)

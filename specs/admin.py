@@ -28,7 +28,7 @@ from specs.services import (
     spec_version_update_draft,
 )
 from twinproject.errors import DomainError
-from twinproject.owner_admin import OwnerScopedAdmin
+from twinproject.owner_admin import OwnerScopedAdmin, ReadOnlyOwnerAdmin
 
 
 def _pretty(value: Any) -> str:
@@ -262,7 +262,7 @@ class PersonaSpecAdmin(OwnerScopedAdmin):
 
 
 @admin.register(PersonaSpecEvent)
-class PersonaSpecEventAdmin(OwnerScopedAdmin):
+class PersonaSpecEventAdmin(ReadOnlyOwnerAdmin):
     """The publish and rollback history; written only by the services."""
 
     owner_path = "twin__owner"
@@ -270,9 +270,3 @@ class PersonaSpecEventAdmin(OwnerScopedAdmin):
     list_filter = ["kind"]
     list_select_related = ["twin", "from_version", "to_version", "actor"]
     fields = list_display
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -41,3 +41,13 @@ class OwnerScopedAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class ReadOnlyOwnerAdmin(OwnerScopedAdmin):
+    """Rows the owner reads but never adds or edits in a form (lineage, events, queue items, cases)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
