@@ -60,11 +60,17 @@ class Evidence:
         return (self.message, *self.history_user)
 
 
+# Quotes open after a space or a colon and close before one, so apostrophes (it's, founders') are not quotes.
+_QUOTED = re.compile("(?:^|(?<=[\\s:(]))[\"“\u2018'`]{1,3}(\\S.*?)[\"”\u2019'`]{1,3}(?=[\\s.,;:!?)]|$)", re.S)
+_AFTER_COLON = re.compile(r":\s*(.+)$", re.S)
+_AFTER_NEWLINE = re.compile(r"\n\s*(.+)$", re.S)
+
+
 def material_block(text: str) -> str:
     """The material a message carries besides its request: after a colon, a line break, or in quotes."""
     best = ""
-    for pattern in (r":\s*(.+)$", r"\n\s*(.+)$", r"[\"“”'`]{1,3}(.+?)[\"“”'`]{1,3}"):
-        for match in re.finditer(pattern, text, flags=re.S):
+    for pattern in (_AFTER_COLON, _AFTER_NEWLINE, _QUOTED):
+        for match in pattern.finditer(text):
             candidate = match.group(1).strip()
             if word_count(candidate) > word_count(best):
                 best = candidate
@@ -83,8 +89,6 @@ ELSEWHERE = re.compile(
 
 
 # Short material set off in quotes (a tagline, a subject line, a one-liner) is still the material.
-# Quotes open after a space or a colon and close before one, so apostrophes (it's, founders') are not quotes.
-_QUOTED = re.compile("(?:^|(?<=[\\s:(]))[\"“\u2018'`]{1,3}(\\S.*?)[\"”\u2019'`]{1,3}(?=[\\s.,;:!?)]|$)", re.S)
 _QUOTED_MIN_WORDS = 4
 
 

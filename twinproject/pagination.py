@@ -19,6 +19,7 @@ from rest_framework.request import Request
 class ListPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
+    _counted: QuerySet | None = None
 
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None, counted: QuerySet | None = None
@@ -29,8 +30,7 @@ class ListPagination(LimitOffsetPagination):
         return super().paginate_queryset(queryset, request, view)
 
     def get_count(self, queryset: QuerySet) -> int:
-        counted = getattr(self, "_counted", None)
-        return super().get_count(counted if counted is not None else queryset)
+        return super().get_count(self._counted if self._counted is not None else queryset)
 
     def get_limit(self, request: Request) -> int:
         return self._bounded(request, self.limit_query_param, self.default_limit, low=1, high=self.max_limit)
