@@ -319,8 +319,6 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     grounding = Grounding(False, 0.0, ())
     if inp.sources:
         grounding = grounding_for(inp.message, list(inp.sources), owner_names, inp.vocabulary)
-    signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
-                            "sources": [s.id for s in grounding.sources]}  # fmt: skip
     commitment = commitment_hit(_own_words(inp.message))
     # Asking what the owner charges is not asking for a deal when the owner's FAQ publishes the price.
     if commitment == "price":
@@ -329,7 +327,8 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             commitment = None
             if not grounding.grounded:
                 grounding = Grounding(True, grounding.score, (published,), (published,))
-                signals["grounding"] = {"grounded": True, "score": grounding.score, "sources": [published.id]}
+    signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
+                            "sources": [s.id for s in grounding.sources]}  # fmt: skip
     if commitment is not None:
         intent = "answer"
         return decide(
