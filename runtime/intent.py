@@ -27,6 +27,8 @@ from runtime.text import stem, tokens
 CORPUS_PATH = Path(__file__).with_name("intent_corpus.json")
 _MAX_MODELS = 32
 _REQUEST_WORDS = 40
+# Below this probability the first line alone does not settle what is asked.
+_CLEAR_REQUEST = 0.6
 
 
 @dataclass(frozen=True)
@@ -45,16 +47,51 @@ class IntentScores:
         return self.ranked[0][1] - (self.ranked[1][1] if len(self.ranked) > 1 else 0.0)
 
 
+# A letter's greeting line ("Hi Lena,") and its sign-off ("Thanks,\nPriya") ask for nothing.
+_SALUTATION = re.compile(
+    r"^\W*(?:hi|hey|hello|hiya|dear|greetings|good\s+(?:morning|afternoon|evening)|morning|afternoon|evening)\b"
+    r"[^\n]{0,30}\n\s*(?=\S)"
+)
+_SIGN_OFF = re.compile(
+    r"\n\s*(?:thanks|thank\s+you|many\s+thanks|cheers|best|all\s+the\s+best|(?:kind|best|warm|warmest)\s+regards|"
+    r"regards|sincerely|yours|take\s+care)\b[^\n]{0,30}(?:\n[^\n]{0,40}){0,2}\s*$"
+)
+# In a letter the ask often comes after the story: questions and requests addressed to the twin.
+_ASK = re.compile(
+    r"[^.?!\n]*\?|[^.?!\n]*\b(?:(?:can|could|would|will)\s+you|i(?:'d|\s+would)\s+(?:like|love|value|appreciate)|"
+    r"please|help\s+me|any\s+idea)\b[^.?!\n]*"
+)
+_ASK_WORDS = 30
+
+
+def letter_body(text: str) -> str:
+    """``text`` without a greeting line or a sign-off."""
+    folded = fold(text).strip()
+    folded = _SALUTATION.sub("", folded, count=1)
+    return _SIGN_OFF.sub("", folded).strip() or folded
+
+
 def request_part(text: str) -> str:
     """The asking part of a message, without the material it carries.
 
     The material (an article to summarise, a draft to critique) says little
     about what is asked and would drown the request's words.
     """
-    folded = fold(text).strip()
+    folded = letter_body(text)
     head = re.split(r":\s|\n", folded, maxsplit=1)[0]
     words = head.split()
     return " ".join(words[:_REQUEST_WORDS]) if words else folded[:200]
+
+
+def asks_after_head(text: str) -> str:
+    """Questions and requests that follow a message's first line, quoted material set aside."""
+    body = letter_body(text)
+    parts = re.split(r":\s|\n", body, maxsplit=1)
+    if len(parts) < 2:
+        return ""
+    rest = re.sub(r"[\"“”][^\"“”]*[\"“”]", " ", parts[1])
+    asks = " ".join(m.group(0).strip() for m in _ASK.finditer(rest) if m.group(0).strip())
+    return " ".join(asks.split()[:_ASK_WORDS])
 
 
 def _analyzer_words(text: str) -> list[str]:
@@ -118,7 +155,18 @@ class IntentModel:
         self._cache: OrderedDict[str, IntentScores] = OrderedDict()
 
     def scores(self, text: str) -> IntentScores:
+        """How likely each workflow is; a first line that says little is read with the asks that follow it."""
         request = request_part(text)
+        scored = self._scores(request)
+        if scored.top[1] < _CLEAR_REQUEST:
+            asks = asks_after_head(text)
+            if asks:
+                widened = self._scores(f"{request} {asks}")
+                if widened.top[1] >= max(_CLEAR_REQUEST, scored.top[1]):
+                    return widened
+        return scored
+
+    def _scores(self, request: str) -> IntentScores:
         hit = self._cache.get(request)
         if hit is not None:
             return hit

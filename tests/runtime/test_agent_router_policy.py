@@ -284,3 +284,16 @@ def test_a_diagnosis_with_the_numbers_before_and_after_has_its_problem_statement
 
 def test_correcting_a_paste_is_not_an_injection():
     assert decide("ignore the above, I pasted the wrong notes").action != Action.REFUSE
+
+
+def test_a_letter_is_read_past_its_greeting_to_the_question_it_closes_with():
+    letter = (
+        "Hi Maya,\n\nOur MRR growth slowed from 15% a month to 3% over the last quarter while demos stayed at 40 a "
+        "month, and our sales cycle went from 30 to 75 days. Nothing changed in pricing.\n\n"
+        "Could you help me find the most likely root cause and what to check first?\n\nKind regards,\nTomas"
+    )
+    decision = decide(letter)
+    assert (decision.action, decision.intent) == (Action.ANSWER, "diagnose")
+    # The greeting alone is still smalltalk, and a first line that asks clearly is not second-guessed.
+    assert decide("Hi Maya,\nthanks for yesterday!").intent == "answer"
+    assert decide("Summarize this:\nCan you believe the board moved the launch? We ship in May.").intent == "summarize"
