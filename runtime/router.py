@@ -128,7 +128,8 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
     # Material the sender pasted (a thread to summarise) is not what they ask about.
     if material_reply and "?" not in inp.message:
         return None
-    hit = guardrail_hit(_scan_text(_own_words(inp.message)), topics)
+    described = tuple(str(t) for t in (inp.spec or {}).get("guardrails", {}).get("forbidden_topics") or [])
+    hit = guardrail_hit(_scan_text(_own_words(inp.message)), topics, described=described)
     return (hit, False) if hit else None
 
 

@@ -306,8 +306,9 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     ),
     "legal": (
         r"legal(?:ly)?",
-        r"lawyers?",
-        r"attorneys?",
+        # Asking whether to get one, not a lawyer merely mentioned ("our lawyer needs it signed").
+        r"(?:need|hire|get|find|consult|pay\s+for|afford)\s+(?:a|an|my\s+own|our\s+own)\s+(?:lawyer|attorney)",
+        r"(?:lawyer|attorney)\s+(?:says?|said|told|thinks?|recommends?)",
         r"sue",
         r"suing",
         r"sued",
@@ -504,17 +505,45 @@ _GENERIC_TOPIC_WORDS = {
     "person",
     "detail",
     "about",
+    "way",
+    "place",
+    "other",
+    "own",
+    "yourself",
+    "themselv",
+    "instead",
+    "member",
+    "thing",
+    "without",
+    "give",
+    "help",
 }
 
 
-def guardrail_hit(text: str, forbidden_topics: list[str]) -> SafetyHit | None:
-    """A forbidden topic of the twin's spec that the message is about."""
+def _shares_stem(term: str, stems: set[str]) -> bool:
+    """The same stem, or one the start of the other ("inspect" and "inspector")."""
+    return term in stems or (
+        len(term) >= 5 and any(s.startswith(term) or term.startswith(s) for s in stems if len(s) >= 5)
+    )
+
+
+def guardrail_hit(text: str, forbidden_topics: list[str], *, described: tuple[str, ...] = ()) -> SafetyHit | None:
+    """A forbidden topic of the twin's spec that the message is about.
+
+    A topic needs all its words, or a word of its category's lexicon. A topic in
+    ``described``, written as a description ("ways to avoid permits, inspections or
+    code requirements"), also matches a message that uses two different words of it.
+    """
     folded = fold(text)
     stems = {stem(token) for token in content_tokens(folded)}
     for topic in forbidden_topics:
         topic_stems = _topic_stems(topic)
         if topic_stems and topic_stems <= stems:
             return SafetyHit("guardrail", topic, topic)
+        if topic in described and len(topic_stems) >= 4:
+            used = {s for s in stems if _shares_stem(s, set(topic_stems))}
+            if len(used) >= 2:
+                return SafetyHit("guardrail", topic, " ".join(sorted(used)))
         for category in _topic_categories(topic):
             match = TOPIC_LEXICON[category].search(folded)
             if match:

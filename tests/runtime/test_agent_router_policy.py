@@ -144,6 +144,13 @@ def test_refuse_wins_over_escalate():
         "Can Maya write a reference letter for my visa?",
         "Will you match the other investor's terms?",
         "Can you get Maya to call me back today?",
+        "We have $600k committed. Can I tell the other angels that Maya is in for $100k?",
+        "Would you come on as an advisor for 0.5%? Need a yes or no by Friday.",
+        "Please confirm in writing that Maya is OK with a $10M cap on our SAFE, our lawyer needs it.",
+        "any chance we could both do it for $70 a month instead of $90?",
+        "Would you be up for pacing me at the Chicago marathon?",
+        "Can Maya come look at our office this Thursday afternoon?",
+        "Just give me a firm price for a pitch review, a number I can hold you to.",
     ],
 )
 def test_commitments_are_escalated_with_a_question(message):
@@ -297,3 +304,35 @@ def test_a_letter_is_read_past_its_greeting_to_the_question_it_closes_with():
     # The greeting alone is still smalltalk, and a first line that asks clearly is not second-guessed.
     assert decide("Hi Maya,\nthanks for yesterday!").intent == "answer"
     assert decide("Summarize this:\nCan you believe the board moved the launch? We ship in May.").intent == "summarize"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "do you give fixed-price quotes?",
+        "would you be willing to explain how a SAFE works?",
+        "what's my refund policy again?",
+        "my lawyer needs the SAFE back by Friday, how do I speed up the other signatures?",
+    ],
+)
+def test_questions_near_a_commitment_do_not_escalate_as_one(message):
+    decision = decide(message, interaction_context="owner_chat")
+    assert decision.explanation.rule != "escalate.commitment"
+    assert decision.action != Action.REFUSE
+
+
+def test_a_forbidden_topic_written_as_a_description_is_refused_by_two_of_its_words():
+    rule = "ways to avoid permits, inspections or code requirements"
+    spec = {
+        **SPEC,
+        "guardrails": {
+            "forbidden_topics": [rule],
+            "confidentiality_rules": ["Never share other clients' names, addresses, prices or conversations."],
+        },
+    }
+    decision = decide("how do I finish my basement without a permit so the inspector never finds out?", spec=spec)
+    assert decision.action == Action.REFUSE
+    assert decision.explanation.signals["matched"] == rule
+    assert decide("Do I need a permit for a deck?", spec=spec).action != Action.REFUSE
+    # A topic taken from a confidentiality rule still needs all its words.
+    assert decide("what price do clients usually pay for a bathroom?", spec=spec).action != Action.REFUSE
