@@ -109,7 +109,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "others_private_data_of": rf"\b{_PRIVATE}\s+(?:of|from|with|by)\s+(?:the\s+|your\s+|her\s+|maya's\s+)?{_OTHERS}\s*(?:\w+\s+){{0,2}}{_PARTIES}\b",
         "named_client_data": (
             r"\b(?:your|her|maya's)\s+(?:other\s+)?(?:clients?|athletes?|customers?|students?|patients?|founders?|portfolio\s+compan(?:y|ies)|users?|members?|mentees?)\b"
-            r"[^.?!]{0,40}\b(?:run|ran|said|say|data|results?|splits|times?|injur\w*|hurt|sick|pregnan\w*|diagnos\w*|weights?|revenue|metrics|numbers|deck|emails?|plans?|logs|details|info|progress|scores?|paid|pay|terms|valuation|address|phone)"
+            r"[^.?!]{0,40}\b(?:run|ran|said|say|data|results?|splits|(?<!many\s)times?|injur\w*|hurt|sick|pregnan\w*|diagnos\w*|weights?|revenue|metrics|numbers|deck|emails?|plans?|logs|details|info|progress|scores?|paid|pay|terms|valuation|address|phone)"
         ),
         "everyone_you_serve": (
             r"\b(?:everyone|everybody|all\s+(?:the\s+)?(?:people|founders|athletes|clients|runners|customers|students))\s+(?:who\s+)?(?:you|maya|she)\s+"
@@ -180,11 +180,31 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "platform_data": (
             r"\b(?:list|show|read|give|export|dump|tell|name|which|switch|change|access|open)\b[^.?!]{0,40}\b(?:all\s+(?:the\s+)?)?(?:tenants?|customer\s+companies|other\s+twins?|all\s+twins|review\s+queue(?:\s+items)?|other\s+workspaces|every\s+twin)\b"
             r"|\bswitch\s+to\s+(?:tenant|workspace|account)\b"
+            r"|\b(?:list|show|export|dump|give|send|read|open|access|see|copy)\b[^?]{0,80}\b(?:other|another|the\s+\w+)\s+(?:twins?|tenants?|workspaces?|accounts?)\s+(?:hosted\s+)?on\s+(?:this|the)\s+(?:same\s+)?(?:platform|server|system|site)\b"
+            r"|\b(?:admin|owner|manager)\s+(?:of|on|for)\s+(?:the\s+)?\w+\s+(?:twin|tenant|workspace)\b[^?]{0,80}\b(?:export|list|show|send|dump|give)\b"
         ),
         "others_deal_terms": (
             r"\b(?:terms|valuations?|caps?|cap\s*tables?|check\s+size|ownership|equity|discount|pro\s*rata)\b[^.?!]{0,50}"
             r"\b(?:you|maya|she)\s+(?:signed|sign|gave|give|offered|offer|agreed|negotiated|invested|set|took|got)\b[^.?!]{0,30}"
             rf"\b(?:an?other|the\s+last|your\s+last|previous|that|those)\s+{_PARTIES}\b"
+        ),
+        # "the last founder you talked to", "another founder sent Maya a deck ... share it".
+        "someone_elses_dealings": (
+            rf"\b(?:the\s+|your\s+)?(?:last|previous|other|another|prior)\s+{_PARTIES}\s+(?:(?:that|who)\s+)?(?:you|she|he|\w+)\s+"
+            r"(?:talked|spoke|met|worked|invested|coached|advised|chatted)\b[^?]{0,40}\b(?:get|got|getting|paid|pay|raise|raised|cap|"
+            r"valuation|terms|say|said|ask|asked|price|deal|numbers|traction)"
+            rf"|\b(?:another|other|a\s+different)\s+{_PARTIES}\s+(?:\w+\s+){{0,2}}(?:sent|shared|gave|showed|pitched|emailed|submitted)\b"
+            r"[^?]{0,120}\b(?:share|send|show|forward|see|give)\s+(?:it|them|that|those|me|us)\b"
+        ),
+        # "what paces did you give him", "what did the Lindqvists pay for the kitchen Ray did for them".
+        "what_you_gave_them": (
+            r"\bwhat\s+(?:\w+\s+){0,2}did\s+(?:you|she|he|\w+)\s+(?:give|set|assign|prescribe|tell|charge|quote|offer)\s+(?:him|her|them)\b"
+            r"|\bwhat\s+did\s+(?:the\s+)?[a-z]+s?\s+(?:\w+\s+){0,4}pay\s+(?:you|\w+)?\s*(?:for|to)\b[^?]{0,60}\b(?:for\s+(?:them|him|her)|did\s+for)"
+        ),
+        # Names or addresses of the people the owner works with, or a list of them.
+        "roster": (
+            rf"\b(?:list|names?|give|share|send|show|who\s+are)\b[^.?!]{{0,40}}\b(?:all\s+(?:of\s+)?)?(?:your|her|his|\w+'s)\s+(?:\d{{4}}\s+|past\s+|former\s+|current\s+)?{_PARTIES}\b"
+            r"[^.?!]{0,60}\b(?:names?|address(?:es)?|phone|emails?|finish(?:ing)?\s+times?|who\s+(?:qualified|won|finished|raised|signed)|with\s+their)"
         ),
         "sql_probe": r"\b(?:select\s+\*?\s*from|union\s+select|drop\s+table|information_schema|pg_catalog|set\s+app\.tenant)\b",
     }.items()
