@@ -72,6 +72,11 @@ class RouterSettings:
     clarify_threshold: float = 0.62
 
 
+# A workflow this likely is what the message asks for, even when it mentions the owner.
+_CLEAR_TASK = 0.85
+_LIKELY_TASK = 0.7
+
+
 def owner_names_of(spec: dict) -> tuple[str, ...]:
     name = str(((spec.get("identity_voice") or {}).get("name")) or "").strip().lower()
     return (name, *name.split()) if name else ()
@@ -343,8 +348,12 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     owner_chat = inp.interaction_context == OWNER_CHAT
     has_material = bool(inp.pinned_context) or word_count(material_block(inp.message)) >= 12
     owner_hit = None
-    if intent == "answer" or (intent_source == "message" and not has_material and probability < 0.7):
+    if intent == "answer" or (intent_source == "message" and not has_material and probability < _CLEAR_TASK):
         owner_hit = owner_specific_hit(_own_words(inp.message), owner_names, owner_chat=owner_chat)
+        # A likely task that says "what do you think of my page" is the task; one that names the owner
+        # ("does Ray have kids? any of them planning to join him?") asks about the owner.
+        if intent != "answer" and probability >= _LIKELY_TASK and owner_hit != "owner_named":
+            owner_hit = None
     elif owner_chat and not has_material and owner_self_hit(inp.message):
         owner_hit = "owner_self"
     if owner_hit is not None:

@@ -86,7 +86,13 @@ def word_count(text: str) -> int:
 
 # Phrases people use interchangeably about a person's profile; each group meets under one word.
 SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
-    (re.compile(r"\bpersonal\s+(?:best|record)s?\b|\bpbs?\b|\bprs?\b"), "pr", ("pr", "personal", "best", "record")),
+    (
+        re.compile(
+            r"\bpersonal\s+(?:best|record)s?\b|\bpbs?\b|\bprs?\b|\b(?:best|fastest)\s+(?:marathon\s+|race\s+)?times?\b"
+        ),
+        "pr",
+        ("pr", "personal", "best", "record"),
+    ),
     (
         re.compile(r"\b(?:qualifications?|certifications?|certified|credentials?)\b"),
         "credentials",
@@ -98,7 +104,11 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
         "price",
         ("price", "pricing", "cost", "fee", "charge"),
     ),
-    (re.compile(r"\b(?:co-?founded|started|founded)\b"), "founded", ("founded", "started", "cofounded")),
+    (
+        re.compile(r"\b(?:co-?founded|started|founded|(?:got|get|getting)\s+(?:started|into))\b"),
+        "founded",
+        ("founded", "started", "cofounded"),
+    ),
     (re.compile(r"\bcheques?\b"), "check", ("check", "cheque")),
     (
         re.compile(r"\b(?:gigs?|engagements?|retainers?|on\s+the\s+side|side\s+(?:work|projects?))\b"),
@@ -107,7 +117,7 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            r"\b(?:sign\s*(?:ing\s+)?up|get\s+started|start(?=\s+(?:coaching|working|training)\s+with)|"
+            r"\b(?:sign\s*(?:ing\s+)?up|(?<=\bi\s)get\s+started|(?<=\bwe\s)get\s+started|get\s+started\s+with\s+(?:you|coaching|your|her|him)|start(?=\s+(?:coaching|working|training)\s+with)|"
             r"become\s+(?:one\s+of\s+)?your\s+(?:athletes?|clients?)|enrol+(?:ing|ment)?)\b"
         ),
         "signup",
@@ -148,7 +158,8 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     ),
     (
         re.compile(
-            r"\b(?:remote(?:ly)?|online|abroad|overseas|(?:other|another|different)\s+(?:countr(?:y|ies)|time\s*zones?))\b"
+            r"\b(?:remote(?:ly)?|online|abroad|overseas|(?:other|another|different)\s+(?:countr(?:y|ies)|time\s*zones?|states?|cit(?:y|ies))"
+            r"|out\s+of\s+(?:state|town)|not\s+local)\b"
         ),
         "remote",
         ("remote", "remotely", "online"),
@@ -167,6 +178,36 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     ),
 ]
 
+
+SAME_THING += [
+    (
+        re.compile(
+            r"\b(?:ultra(?:marathon)?s?|ultra-marathons?|(?:[3-9]\d|1\d\d)\s*-?\s*milers?|(?:[5-9]\d|1\d\d)\s*-?\s*k(?:m)?\s+(?:races?|trail|ultras?))\b"
+        ),
+        "ultra",
+        ("ultra", "ultramarathon", "ultramarathons"),
+    ),
+    (
+        re.compile(
+            r"\b(?:stop(?:ped)?\s+(?:racing|competing)|retire[ds]?\s+from\s+(?:racing|competition|competing)|"
+            r"end(?:ed)?(?=\s+(?:my|your|her|his)\s+(?:competitive\s+|racing\s+)?career)|(?:quit|gave\s+up)\s+(?:racing|competing))\b"
+        ),
+        "retired",
+        ("career", "ended", "stopped"),
+    ),
+    (
+        re.compile(r"\b(?:injur(?:y|ies|ed)|fractur\w*|hurt\s+(?:myself|yourself|herself|himself))\b"),
+        "injury",
+        ("injury", "injured"),
+    ),
+    (
+        re.compile(
+            r"\b(?:pay(?:ing)?\s+attention\s+to|focus(?:es|ed)?\s+on|care\s+(?:most\s+)?about|zero\s+in\s+on)\b"
+        ),
+        "look",
+        ("look", "focus"),
+    ),
+]
 
 # All groups in one pattern, so a text is read once however many groups there are.
 _ANY_SAME_THING = re.compile("|".join(f"(?P<g{i}>{pattern.pattern})" for i, (pattern, _w, _m) in enumerate(SAME_THING)))

@@ -347,3 +347,47 @@ def test_a_forbidden_topic_written_as_a_description_is_refused_by_two_of_its_wor
     assert decide("Do I need a permit for a deck?", spec=spec).action != Action.REFUSE
     # A topic taken from a confidentiality rule still needs all its words.
     assert decide("what price do clients usually pay for a bathroom?", spec=spec).action != Action.REFUSE
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Does Maya have kids? Any of them planning to join the fund with her?",
+        "What's your all-time favorite book?",
+        "Are you signed up for any races yourself this year?",
+        "heard a rumor maya is retiring next year. true?",
+    ],
+)
+def test_questions_about_the_owner_escalate_even_when_they_sound_like_a_task(message):
+    decision = decide(message)
+    assert (decision.action, decision.explanation.rule) == (Action.ESCALATE, "escalate.owner_knowledge")
+
+
+STORY = Source(
+    "doc-story",
+    "document",
+    "My running story",
+    "I ran cross-country in college and ran my best time, 2:31, in my fourth marathon. A stress fracture at 31 "
+    "ended my competitive career. I started coaching in 2014.",
+)
+ULTRA = Source("faq-ultra", "faq", "Does Maya coach ultramarathons?", "Distances up to 50k only.")
+REMOTE = Source("faq-remote", "faq", "How does remote coaching work?", "Weekly plans and a monthly call.")
+FIRST_CALL = Source(
+    "doc-call", "document", "How I evaluate founders", "On a first call I look for earned insight and speed."
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "source"),
+    [
+        ("What's your marathon PR?", STORY),
+        ("why did you stop racing competitively? were you injured?", STORY),
+        ("I'm eyeing a 100-miler next year. Is that something you'd coach me for or nah?", ULTRA),
+        ("How does coaching with you work if I live in another state?", REMOTE),
+        ("What do you actually pay attention to on a first call? Trying to prep.", FIRST_CALL),
+    ],
+)
+def test_owner_questions_in_other_words_than_the_source_are_answered_from_it(message, source):
+    decision = decide(message, sources=(source,))
+    assert decision.action == Action.ANSWER
+    assert decision.explanation.signals["citations"] == [source.id]
