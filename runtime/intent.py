@@ -87,9 +87,11 @@ def asks_after_head(text: str) -> str:
     """Questions and requests that follow a message's first line, quoted material set aside."""
     body = letter_body(text)
     parts = re.split(r":\s|\n", body, maxsplit=1)
-    if len(parts) < 2:
+    # Past the first line, or past the words the first line is cut to.
+    rest = parts[1] if len(parts) == 2 else " ".join(body.split()[_REQUEST_WORDS:])
+    if not rest:
         return ""
-    rest = re.sub(r"[\"“”][^\"“”]*[\"“”]", " ", parts[1])
+    rest = re.sub(r"[\"“”][^\"“”]*[\"“”]", " ", rest)
     asks = " ".join(m.group(0).strip() for m in _ASK.finditer(rest) if m.group(0).strip())
     return " ".join(asks.split()[:_ASK_WORDS])
 
