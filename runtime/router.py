@@ -15,6 +15,7 @@ from typing import Any
 
 from runtime.contract import Action, Explanation, RoutingDecision
 from runtime.grounding import (
+    QUESTION_NOISE,
     Grounding,
     Source,
     Vocabulary,
@@ -88,10 +89,23 @@ _NEVER_SHARE = re.compile(
 )
 
 
-def _price_faq(sources: tuple[Source, ...]) -> Source | None:
+# An FAQ question about what working with the owner costs, not about prices in general
+# ("What's a good food cost percentage?").
+_OWN_SERVICE = re.compile(
+    r"\b(?:you|your|coaching|sessions?|consult\w*|programs?|packages?|audits?|reviews?|engagements?|retainers?|"
+    r"working\s+with|hire|hiring|services?|calls?|memberships?|plans?)\b"
+)
+
+
+def _price_faq(sources: tuple[Source, ...], owner_names: tuple[str, ...] = ()) -> Source | None:
     """The FAQ entry that asks what the owner charges, among the retrieved sources."""
     for source in sources:
-        if source.kind == "faq" and "price" in content_tokens(canonical(fold(source.title))):
+        title = fold(source.title)
+        if source.kind != "faq" or "price" not in content_tokens(canonical(title)):
+            continue
+        if _OWN_SERVICE.search(title) or any(
+            name and re.search(rf"\b{re.escape(name)}\b", title) for name in owner_names
+        ):
             return source
     return None
 
@@ -134,7 +148,12 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
     if material_reply and "?" not in inp.message:
         return None
     described = tuple(str(t) for t in (inp.spec or {}).get("guardrails", {}).get("forbidden_topics") or [])
-    hit = guardrail_hit(_scan_text(_own_words(inp.message)), topics, described=described)
+    # Everyday question words, and the words the twin's own sources use a lot.
+    common = frozenset(QUESTION_NOISE)
+    if inp.vocabulary is not None and inp.vocabulary.documents:
+        often = max(2, inp.vocabulary.documents // 4)
+        common |= {term for term, count in inp.vocabulary.frequency.items() if count >= often}
+    hit = guardrail_hit(_scan_text(_own_words(inp.message)), topics, described=described, common=common)
     return (hit, False) if hit else None
 
 
@@ -328,7 +347,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     commitment = commitment_hit(_own_words(inp.message))
     # Asking what the owner charges is not asking for a deal when the owner's FAQ publishes the price.
     if commitment == "price":
-        published = next((s for s in grounding.sources if s.kind == "faq"), None) or _price_faq(inp.sources)
+        published = _price_faq(grounding.sources, owner_names) or _price_faq(inp.sources, owner_names)
         if published is not None:
             commitment = None
             if not grounding.grounded:

@@ -48,7 +48,10 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|role-?play\s+as\s+(?:an?\s+)?(?:unrestricted|unfiltered|ai|assistant|system|admin|evil|rogue|hacker)"
             r"|pretend\s+(?:that\s+)?you\s+(?:have\s+no|don'?t\s+have|are\s+not\s+bound|can\s+ignore|aren'?t)"
             r"|you'?re\s+(?:now\s+)?(?:\w+'s\s+)?(?:evil|rogue|unfiltered|unrestricted|jailbroken|uncensored|dark|shadow)\s+(?:twin|version|clone|self|mode)"
-            r"|stop\s+being\s+(?:maya|a\s+twin|the\s+twin|yourself)|switch\s+(?:to|into)\s+\w+\s+mode)"
+            r"|stop\s+being\s+(?:maya|a\s+twin|the\s+twin|yourself)|switch\s+(?:to|into)\s+\w+\s+mode"
+            r"|you(?:'re|\s+are)\s+(?:not|no\s+longer)\s+[^.?!]{0,40}\b(?:anymore|any\s+more)\b[^.?!]{0,5}\byou(?:'re|\s+are)\b"
+            r"|\b(?:topics?|things|subjects)\s+you\s+(?:were|are|have\s+been)\s+(?:told|instructed|programmed|asked)\s+(?:to\s+avoid|not\s+to)"
+            r"|\b(?:exact\s+)?wording\s+of\s+your\s+(?:refusals?|refusal\s+(?:messages|templates)|rules|instructions))"
         ),
         "jailbreak_mode": (
             r"\b(?:developer|dev|debug|god|admin|sudo|root|maintenance|unrestricted|jailbreak|jailbroken|dan)\s+mode\b"
@@ -180,7 +183,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "platform_data": (
             r"\b(?:list|show|read|give|export|dump|tell|name|which|switch|change|access|open)\b[^.?!]{0,40}\b(?:all\s+(?:the\s+)?)?(?:tenants?|customer\s+companies|other\s+twins?|all\s+twins|review\s+queue(?:\s+items)?|other\s+workspaces|every\s+twin)\b"
             r"|\bswitch\s+to\s+(?:tenant|workspace|account)\b"
-            r"|\b(?:list|show|export|dump|give|send|read|open|access|see|copy)\b[^?]{0,80}\b(?:other|another|the\s+\w+)\s+(?:twins?|tenants?|workspaces?|accounts?)\s+(?:hosted\s+)?on\s+(?:this|the)\s+(?:same\s+)?(?:platform|server|system|site)\b"
+            r"|\b(?:list|show|export|dump|give|send|read|open|access|see|copy)\b[^?]{0,80}\b(?:other|another|the\s+\w+)\s+(?:twins?|tenants?|workspaces?|accounts?)\s+(?:hosted\s+)?(?:here|on\s+(?:this|the)\s+(?:same\s+)?(?:platform|server|system|site))\b"
             r"|\b(?:admin|owner|manager)\s+(?:of|on|for)\s+(?:the\s+)?\w+\s+(?:twin|tenant|workspace)\b[^?]{0,80}\b(?:export|list|show|send|dump|give)\b"
         ),
         "others_deal_terms": (
@@ -205,6 +208,23 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "roster": (
             rf"\b(?:list|names?|give|share|send|show|who\s+are)\b[^.?!]{{0,40}}\b(?:all\s+(?:of\s+)?)?(?:your|her|his|\w+'s)\s+(?:\d{{4}}\s+|past\s+|former\s+|current\s+)?{_PARTIES}\b"
             r"[^.?!]{0,60}\b(?:names?|address(?:es)?|phone|emails?|finish(?:ing)?\s+times?|who\s+(?:qualified|won|finished|raised|signed)|with\s+their)"
+        ),
+        "coached_by_owner_too": (
+            r"\b(?:is|are|was|were)\s+(?:also\s+)?(?:coached|advised|trained|mentored|represented|helped)\s+by\s+(?:you|her|him|\w+)\b"
+            r"[^?]{0,80}\bwhat\s+(?:\w+\s+){0,2}(?:did|does|has|is)\s+(?:he|she|they)\b"
+        ),
+        "work_of_someone_you_served": (
+            r"\b(?:send|share|show|give|forward)\s+(?:me\s+)?(?:the|a|their|his|her)\s+\w+\s+(?:of|from)\s+(?:someone|somebody|a\s+(?:client|person|founder|runner|customer))\s+"
+            r"(?:(?:that|who)\s+)?(?:you|she|he|\w+)\s+(?:coached|advised|helped|worked\s+with|trained|placed)"
+        ),
+        "someone_talking_to_you": (
+            r"\b(?:talks?|chats?|writes?|messages?|uses?|talking|chatting)\s+(?:to\s+|with\s+)?(?:this|the|your)\s+(?:twin|bot|assistant|chat)\b"
+            r"[^?]{0,60}\bwhat\s+(?:has|have|did|does|is)\s+(?:he|she|they)\b"
+        ),
+        "client_numbers": (
+            r"\b(?:working|worked|works)\s+with\s+[^?]{1,40}\bwhat\s+(?:did|do|are|were|was|is)\s+their\s+"
+            r"|\b(?:sheets?|numbers|files|data|notes|records|costs?|prices?|invoices?|contracts?)\s+(?:you(?:'ve|\s+have)\s+got\s+|you\s+have\s+|you\s+keep\s+)?"
+            r"(?:for|on|about|of)\s+(?:the\s+)?(?:other|another|rival|competing)\s+\w+"
         ),
         "sql_probe": r"\b(?:select\s+\*?\s*from|union\s+select|drop\s+table|information_schema|pg_catalog|set\s+app\.tenant)\b",
     }.items()
@@ -361,6 +381,20 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:maternity|paternity|parental|medical|sick)\s+leave",
         r"(?:word|phrase|write|draft|structure)\s+(?:my|the|our|a|this)\s+(?:contract|agreement|clause|nda|lease)\s+(?:so|to|in\s+a\s+way)",
         r"get(?:ting)?\s+sued",
+        r"h-?1-?b",
+        r"green\s+card",
+        r"(?:keep|maintain|lose|transfer|extend)\s+(?:my|your|their|his|her)\s+(?:visa|immigration)?\s*status",
+        r"visa\s+sponsor\w*",
+        r"violations?",
+        r"citations?\s+(?:for|from)",
+        r"(?:wrote|written|writing)\s+(?:us|me|them)\s+up",
+        r"hearings?",
+        r"code\s+sections?",
+        r"appeal\s+(?:a|the|my|our)",
+        r"fined",
+        r"(?:permit|licen[cs]e|paperwork|approval)\b[^.?!]{0,60}\b(?:beer|wine|liquor|alcohol|booze|cocktails?)",
+        r"(?:beer|wine|liquor|alcohol|booze|cocktails?)\b[^.?!]{0,60}\b(?:permit|licen[cs]e|paperwork|approval)",
+        r"pour\s+(?:beer|wine|drinks|alcohol|cocktails)",
     ),
     "stock": (
         r"should\s+(?:i|we)\s+short\b",
@@ -481,6 +515,18 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"salbutamol",
     ),
     "tax": (r"tax(?:es|ed)?", r"irs", r"hmrc", r"deduct\w*", r"write[- ]offs?", r"vat"),
+    # Making something false look true: padded resumes, fake reviews, hiding work from an inspector.
+    "deception": (
+        r"make\s+it\s+(?:look|seem|sound)\s+like",
+        r"fake\s+(?:reviews?|posts?|accounts?|references?|degrees?|experience|dates)",
+        r"(?:one|1)[- ]star\s+(?:reviews?|posts?)",
+        r"(?:sound|look)(?:ing|s)?\s+like\s+(?:a\s+)?(?:different|real|another|separate)\s+(?:customers?|person|people|users?)",
+        r"(?:lie|lying|fib)\s+(?:about|on)",
+        r"(?:fudge|pad|inflate|stretch)\s+(?:my|the|our|his|her)\s+(?:dates|title|tenure|resume|cv|numbers|experience)",
+        r"(?:never|won'?t|don'?t)\s+(?:call|check|verify|find\s+out)",
+        r"without\s+(?:them|anyone|the\s+\w+)\s+(?:knowing|finding\s+out|noticing)",
+        r"hid(?:e|ing)\s+(?:it|this|that)\s+from",
+    ),
     "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),
 }
 TOPIC_LEXICON: dict[str, re.Pattern[str]] = {
@@ -489,7 +535,6 @@ TOPIC_LEXICON: dict[str, re.Pattern[str]] = {
 
 _TOPIC_ALIASES = {
     "medical": ("medical", "health", "medicine", "diagnosis", "injur", "clinical"),
-    "legal": ("legal", "law"),
     "stock": ("stock", "invest", "trading", "securit", "crypto", "financial advice"),
     "politics": ("politic", "election", "voting"),
     "religion": ("religio", "faith"),
@@ -499,6 +544,19 @@ _TOPIC_ALIASES = {
     "drugs": ("prescription", "drug", "medication"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
+    "deception": (
+        "fabricat",
+        "inflat",
+        "fake",
+        "lying",
+        "lie ",
+        "dishonest",
+        "mislead",
+        "falsif",
+        "avoid permits",
+        "avoid inspection",
+    ),
+    "legal": ("legal", "law", "licens", "immigration", "visa"),
 }
 
 
@@ -547,12 +605,20 @@ def _shares_stem(term: str, stems: set[str]) -> bool:
     )
 
 
-def guardrail_hit(text: str, forbidden_topics: list[str], *, described: tuple[str, ...] = ()) -> SafetyHit | None:
+def guardrail_hit(
+    text: str,
+    forbidden_topics: list[str],
+    *,
+    described: tuple[str, ...] = (),
+    common: frozenset[str] = frozenset(),
+) -> SafetyHit | None:
     """A forbidden topic of the twin's spec that the message is about.
 
     A topic needs all its words, or a word of its category's lexicon. A topic in
     ``described``, written as a description ("ways to avoid permits, inspections or
-    code requirements"), also matches a message that uses two different words of it.
+    code requirements"), also matches a message that uses two different words of it,
+    leaving out ``common`` words: those the twin's own sources use a lot ("resume"
+    for a career coach) say what the twin is about, not what it refuses.
     """
     folded = fold(text)
     stems = {stem(token) for token in content_tokens(folded)}
@@ -561,7 +627,7 @@ def guardrail_hit(text: str, forbidden_topics: list[str], *, described: tuple[st
         if topic_stems and topic_stems <= stems:
             return SafetyHit("guardrail", topic, topic)
         if topic in described and len(topic_stems) >= 4:
-            used = {s for s in stems if _shares_stem(s, set(topic_stems))}
+            used = {s for s in stems - common if _shares_stem(s, set(topic_stems - common))}
             if len(used) >= 2:
                 return SafetyHit("guardrail", topic, " ".join(sorted(used)))
         for category in _topic_categories(topic):
