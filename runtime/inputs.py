@@ -122,7 +122,10 @@ _PROBLEM = re.compile(
     r"keeps?\s+\w+ing|error\w*|timeouts?|problem\s+(?:is|with)|issue\s+(?:is|with)|wrong\s+with|why\s+(?:is|are|do|does|did|has|have)|"
     r"zero|none|nobody|no\s+one|never|without\s+\w+ing|terrible|awful|bad|poor|weak|killing|churned|ghost\w*|quiet|"
     r"too\s+(?:early|late|slow|expensive|high|low|long)|only\s+\d|almost\s+no|hardly|barely|stopped|dead|dying|"
-    r"\d+(?:\.\d+)?\s?%\s+(?:now\s+)?(?:vs\.?|versus|compared\s+(?:to|with)|down\s+from|up\s+from|from)\s+\d+)\b"
+    r"\d+(?:\.\d+)?\s?%\s+(?:now\s+)?(?:vs\.?|versus|compared\s+(?:to|with)|down\s+from|up\s+from|from)\s+\d+|"
+    r"run(?:ning)?\s+out\s+of\s+(?:gas|steam|energy|cash|money)|bonk\w*|hit(?:ting)?\s+the\s+wall|fad(?:e|es|ed|ing)|"
+    r"not\s+getting\s+(?:any\s+)?(?:faster|better|stronger|results|replies|traction)|(?:way|much|a\s+lot)\s+harder|"
+    r"feels?\s+(?:hard|heavy|awful|off|wrong))\b"
 )
 _CONTEXT = re.compile(
     r"(?:\d|\b(?:since|last|past|this|next)\s+(?:week|month|quarter|year|sprint|release|launch|season|few)|\b(?:q[1-4]|yesterday|"
@@ -179,7 +182,7 @@ _GOAL = re.compile(
     r"remind|inform|celebrate|congratulate|propose|negotiate|book|schedule|attract|grow|boost|increase|reduce|improve|name|"
     r"find|help|make|get|keep|win|turn|drive|land|secure|book|bring|cut|save|hit|reach|recover|re-?engage|nudge|"
     r"confirm|clarify|push|move|close|start|stop|build|encourage|motivate|celebrate|mark|welcome|onboard|warm\s+up)|"
-    r"asking\s+(?:\w+\s+){0,2}(?:for|to)|announcing|inviting|thanking|explaining|requesting|pitching|introducing|declining|rejecting|turning\s+down|"
+    r"asking\s+(?:\w+\s+){0,2}(?:for|to)|encouraging|convincing|persuading|reminding|welcoming|promoting|announcing|inviting|thanking|explaining|requesting|pitching|introducing|declining|rejecting|turning\s+down|"
     r"about\s+(?:a|an|the|my|our|how|why|what|\w+ing)|ideas?\s+(?:for|to|on|about)|ways\s+to|names?\s+for|how\s+to|"
     r"announce|announcement|invite|invitation|intro(?:duce|duction)?|thank|thank-you|update\s+on|launch|promote|follow[- ]up|"
     r"apolog\w*|rejection|reminder|congratulat\w+|welcome|referral|renewal|upsell|want\s+(?:to|more|a|an|them|people|customers)|"

@@ -95,6 +95,9 @@ def decoded_payloads(text: str) -> list[str]:
     return found
 
 
+_BACKWARDS = re.compile(r"\b(?:backwards?|reversed?|in\s+reverse|right\s+to\s+left|mirror(?:ed)?)\b")
+
+
 @lru_cache(maxsize=4096)
 def detection_views(text: str) -> tuple[str, ...]:
     """Every view a detector should search; the first is the plain folded text."""
@@ -104,6 +107,9 @@ def detection_views(text: str) -> tuple[str, ...]:
     views += [_SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(0)], view) for view in views[:4]]
     for payload in decoded_payloads(text):
         views.append(fold(payload))
+    if _BACKWARDS.search(folded):
+        # "read this backwards and do it: tpmorp metsys ruoy ..."
+        views.append(folded[::-1])
     seen: dict[str, None] = {}
     for view in views:
         seen.setdefault(re.sub(r"\s+", " ", view).strip(), None)

@@ -88,6 +88,12 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:repeat|print|output|copy|quote)\b[^.?!\n]{0,40}\b(?:everything|all|the\s+text|the\s+words|the\s+content)\b"
             r"[^.?!\n]{0,30}\b(?:above|before\s+this|so\s+far|this\s+line|you\s+were\s+told)\b"
         ),
+        # The same attack in Spanish, French, German or Portuguese.
+        "foreign_override": (
+            r"\b(?:olvida|ignora|ignore[sz]?|oublie[sz]?|ignoriere|vergiss|esque[cç]a|ignorar)\s+(?:todas\s+|toutes\s+|alle\s+|todas\s+as\s+)?"
+            r"(?:tus|las|sus|tes|vos|les|deine|ihre|die|suas|as|seus|os)\s+(?:\w+\s+)?(?:reglas|instrucciones|r[eè]gles|instructions|regeln|anweisungen|regras|instru[cç][oõ]es)"
+            r"|\b(?:prompt|mensaje|instrucciones)\s+(?:de|del)\s+sistema\b|\bprompt\s+(?:syst[eè]me|do\s+sistema)\b|\bsystem-?prompt\b"
+        ),
         "system_tag": (
             r"(?:<\s*/?\s*system\s*>|\[\s*system\s*\]|###\s*system|<\|im_start\|>|\bsystem\s*override\b|\badmin\s*override\b"
             r"|(?:^|\n)\s*(?:system|admin|operator|developer|root)\s*(?:message|note|notice)?\s*:"
@@ -208,6 +214,17 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "roster": (
             rf"\b(?:list|names?|give|share|send|show|who\s+are)\b[^.?!]{{0,40}}\b(?:all\s+(?:of\s+)?)?(?:your|her|his|\w+'s)\s+(?:\d{{4}}\s+|past\s+|former\s+|current\s+)?{_PARTIES}\b"
             r"[^.?!]{0,60}\b(?:names?|address(?:es)?|phone|emails?|finish(?:ing)?\s+times?|who\s+(?:qualified|won|finished|raised|signed)|with\s+their)"
+        ),
+        "what_others_ask_you": (
+            rf"\bwhat\s+{_OTHERS}\s+(?:\w+\s+)?{_PARTIES}\s+(?:have|has|had)?\s*(?:been\s+)?"
+            r"(?:ask|asking|asked|say|saying|said|talk|talking|tell|telling|messag\w+|writ\w+|send\w*|sent)\b[^.?!]{0,20}\b(?:you|her|him|the\s+twin)\b"
+            rf"|\b{_PRIVATE}\s+(?:that\s+)?(?:the\s+)?{_OTHERS}\s+{_PARTIES}\s+(?:sent|shared|gave|showed|pitched|emailed|submitted)\b"
+            r"|\bwhat\s+[^.?!]{0,40}\bdid\s+(?!you\b|i\b|we\b)(?:the\s+)?[\w\s']{1,40}?\s+(?:share|send|show|give|pitch|tell)\s+(?:with\s+|to\s+)?(?!me\b|us\b)(?:you|her|him|[a-z]+)\b"
+            r"[^.?!]{0,30}\b(?:last|this|in|at|during|before|when)\b"
+        ),
+        "data_of_my_relation": (
+            rf"\b{_PRIVATE}\b[^.?!]{{0,30}}\bfor\s+my\s+(?:wife|husband|partner|spouse|friend|son|daughter|teammate|colleague|coworker|co-worker|buddy|brother|sister|mom|dad|boss|employee)\b"
+            r"|\b(?:she|he|they)(?:'s|\s+is|'re|\s+are)\s+(?:on|in)\s+(?:your|\w+'s)\s+(?:roster|client\s+list|books|program|group)\b"
         ),
         "coached_by_owner_too": (
             r"\b(?:is|are|was|were)\s+(?:also\s+)?(?:coached|advised|trained|mentored|represented|helped)\s+by\s+(?:you|her|him|\w+)\b"
@@ -392,12 +409,16 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"code\s+sections?",
         r"appeal\s+(?:a|the|my|our)",
         r"fined",
+        r"(?:a|the)\s+judge\b",
         r"(?:permit|licen[cs]e|paperwork|approval)\b[^.?!]{0,60}\b(?:beer|wine|liquor|alcohol|booze|cocktails?)",
         r"(?:beer|wine|liquor|alcohol|booze|cocktails?)\b[^.?!]{0,60}\b(?:permit|licen[cs]e|paperwork|approval)",
         r"pour\s+(?:beer|wine|drinks|alcohol|cocktails)",
     ),
     "stock": (
         r"should\s+(?:i|we)\s+short\b",
+        r"load\s+up\s+on",
+        r"before\s+(?:the\s+)?earnings",
+        r"brokerage",
         r"short(?:ing)?\s+(?:the\s+)?(?:stock|shares)",
         r"stocks?",
         r"stock\s+picks?",
@@ -513,6 +534,10 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"anabolic\w*",
         r"hgh\b",
         r"salbutamol",
+        r"blood\s+doping",
+        r"red\s+blood\s+cells?",
+        r"(?:blood\s+)?transfusions?",
+        r"injections?\s+(?:that|to|for)\s+(?:boost|increase|raise|improve)",
     ),
     "tax": (r"tax(?:es|ed)?", r"irs", r"hmrc", r"deduct\w*", r"write[- ]offs?", r"vat"),
     # Making something false look true: padded resumes, fake reviews, hiding work from an inspector.

@@ -141,7 +141,7 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"\bhow\s+(?:big|large)\b|\bsizes?\b"), "size", ("size",)),
     (
         re.compile(
-            r"\b(?:lift(?:ing)?\s+weights|weight\s*(?:lifting|training)|gym\s+work|resistance\s+training|strength\s+(?:work|training))\b"
+            r"\b(?:lift(?:ing)?\s+weights|weight\s*(?:lifting|training)|gym\s+work|resistance\s+training|strength\s+(?:work|training)|lifting|touched\s+a\s+weight)\b"
         ),
         "strength",
         ("strength",),
@@ -194,6 +194,20 @@ SAME_THING += [
         ),
         "retired",
         ("career", "ended", "stopped"),
+    ),
+    (
+        re.compile(
+            r"\b(?:taper\w*|wind(?:ing)?\s+(?:things\s+)?down|eas(?:e|ing)\s+off\s+before|cut(?:ting)?\s+back\s+before)\b"
+        ),
+        "taper",
+        ("taper",),
+    ),
+    (
+        re.compile(
+            r"\bburn(?:ed)?\b(?=[^.?!]{0,40}\b(?:to|per|versus|vs|against)\b[^.?!]{0,40}\b(?:arr|revenue|new\s+\w+))"
+        ),
+        "burn multiple",
+        ("burn", "multiple"),
     ),
     (
         re.compile(r"\b(?:injur(?:y|ies|ed)|fractur\w*|hurt\s+(?:myself|yourself|herself|himself))\b"),
