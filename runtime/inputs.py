@@ -316,12 +316,52 @@ def _detector_for(name: str, workflow: str = "") -> Callable[[Evidence], bool]:
         return _date
     if "fitness" in name or "level" in name or "experience" in name:
         return _fitness
+    for kind, detector in _KINDS:
+        if kind.search(name):
+            return detector
     words = [w for w in re.split(r"[_\W]+", name) if w and w not in STOP_WORDS]
 
     def mentions_name(evidence: Evidence) -> bool:
         return any(all(w in text.lower() for w in words) and len(_concrete_terms(text)) >= 2 for text in evidence.texts)
 
     return mentions_name
+
+
+def _stated(pattern: re.Pattern[str]) -> Callable[[Evidence], bool]:
+    return lambda evidence: _any(evidence, pattern)
+
+
+def _described_at_length(evidence: Evidence) -> bool:
+    """A scope or a set of requirements: a list, or a dozen words of specifics."""
+    return any(
+        len(_concrete_terms(text)) >= 10 or text.count(",") >= 3 or len(re.findall(r"(?m)^\s*[-*\u2022]", text)) >= 2
+        for text in evidence.texts
+    )
+
+
+# An input an owner names for their own workflow is recognised by what its name says it is.
+_MONEY = re.compile(
+    r"[$\u20ac\u00a3]\s?\d|\b\d+(?:\.\d+)?\s?(?:dollars|usd|eur|euros|gbp|pounds|cents)\b|/\s?(?:lb|kg|oz|unit|each)\b|\bper\s+(?:lb|kg|oz|pound|unit|case)\b"
+)
+_QUANTITIES = re.compile(
+    r"\b\d+(?:[./]\d+)?\s?(?:x|oz|g|kg|lbs?|pounds?|cups?|tbsp|tsp|ml|l|liters?|litres?|pieces?|pcs|slices?|eggs?|servings?|portions?|inch(?:es)?|ft|feet|sq\s?ft|units?)\b"
+    r"|\b(?:one|two|three|four|half|a)\s+(?:cup|ounce|slice|pound|tablespoon|teaspoon|handful|pinch)s?\b"
+)
+_ROLE = re.compile(
+    r"\b(?:engineer|developer|manager|designer|analyst|scientist|director|lead|head\s+of|vp|intern|architect|consultant|"
+    r"sre|devops|product\s+manager|pm|recruiter|marketer|accountant|nurse|teacher|chef|cook|role|position|title)s?\b"
+)
+_STAGE = re.compile(
+    r"\b(?:round|stage|phase|screen(?:ing)?|onsite|on-site|final|behaviou?ral|technical|system\s+design|coding|take-home|"
+    r"panel|loop|first|second|third|intro(?:ductory)?|step|level)\b"
+)
+_KINDS: tuple[tuple[re.Pattern[str], Callable[[Evidence], bool]], ...] = (
+    (re.compile(r"cost|price|budget|rate|fee|spend|salary|pay"), _stated(_MONEY)),
+    (re.compile(r"quantit|amount|measure|portion|recipe|ingredient"), _stated(_QUANTITIES)),
+    (re.compile(r"role|position|title|job"), _stated(_ROLE)),
+    (re.compile(r"stage|round|phase|step"), _stated(_STAGE)),
+    (re.compile(r"scope|requirement|spec|brief|wish|want"), _described_at_length),
+)
 
 
 def inputs_missing(

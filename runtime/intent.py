@@ -64,10 +64,20 @@ _ASK = re.compile(
 _ASK_WORDS = 30
 
 
+# "Hope you're well." and "Quick background:" ask for nothing either.
+_PLEASANTRY = re.compile(
+    r"^\W*(?:i\s+)?hope\s+(?:you(?:'re|\s+are)\s+(?:well|doing\s+well|good)|all\s+is\s+well|this\s+(?:\w+\s+)?finds\s+you\s+well)[^.!?\n]{0,20}[.!?]*\s*"
+)
+_LABEL = re.compile(
+    r"^\W*(?:quick\s+|some\s+|a\s+bit\s+of\s+|brief\s+)?(?:background|context|tl;?dr|summary|situation|details)\s*:\s*"
+)
+
+
 def letter_body(text: str) -> str:
-    """``text`` without a greeting line or a sign-off."""
+    """``text`` without a greeting line, pleasantries, a leading label or a sign-off."""
     folded = fold(text).strip()
     folded = _SALUTATION.sub("", folded, count=1)
+    folded = _LABEL.sub("", _PLEASANTRY.sub("", folded, count=1), count=1)
     return _SIGN_OFF.sub("", folded).strip() or folded
 
 

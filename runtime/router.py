@@ -30,8 +30,8 @@ from runtime.inputs import ELSEWHERE, Evidence, inputs_missing, material_block
 from runtime.intent import IntentScores, intent_model_for, request_part
 from runtime.normalize import fold
 from runtime.safety import SafetyHit, exfiltration_hit, guardrail_hit, injection_hit
-from runtime.text import canonical, content_tokens, word_count
-from specs.workflows import workflow_library_effective
+from runtime.text import canonical, content_tokens, stem, tokens, word_count
+from specs.workflows import BUILTIN_WORKFLOWS, workflow_library_effective
 
 OWNER_CHAT = "owner_chat"
 INTERACTION_CONTEXTS = ("public_widget", "public_share", OWNER_CHAT)
@@ -76,6 +76,8 @@ class RouterSettings:
 # A workflow this likely is what the message asks for, even when it mentions the owner.
 _CLEAR_TASK = 0.85
 _LIKELY_TASK = 0.7
+# How sure a request that names an owner's workflow is taken to be.
+_NAMED_WORKFLOW = 0.8
 
 
 def owner_names_of(spec: dict) -> tuple[str, ...]:
@@ -190,9 +192,24 @@ def _earlier_request(inp: RouterInput, workflows: dict) -> tuple[str, float] | N
     return best
 
 
+def _named_workflow(message: str, workflows: dict) -> str | None:
+    """An owner's own workflow the message asks for by its name ("a mock interview" for ``mock_interview``)."""
+    words = {stem(t) for t in tokens(request_part(message))}
+    for name in workflows:
+        if name in BUILTIN_WORKFLOWS:
+            continue
+        parts = [stem(p) for p in name.lower().split("_") if p]
+        if len(parts) >= 2 and all(p in words for p in parts):
+            return name
+    return None
+
+
 def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[str, float, str]:
     """The workflow asked for, its probability, and where it came from (message or an earlier request)."""
     intent, probability = scores.top
+    named = _named_workflow(inp.message, workflows)
+    if named is not None and named != intent:
+        intent, probability = named, max(scores.probability(named), _NAMED_WORKFLOW)
     earlier = _earlier_request(inp, workflows)
     if earlier is not None:
         # A reply completes the earlier request unless it clearly asks for something else.
@@ -367,7 +384,9 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     owner_chat = inp.interaction_context == OWNER_CHAT
     has_material = bool(inp.pinned_context) or word_count(material_block(inp.message)) >= 12
     owner_hit = None
-    if intent == "answer" or (intent_source == "message" and not has_material and probability < _CLEAR_TASK):
+    if smalltalk:
+        pass
+    elif intent == "answer" or (intent_source == "message" and not has_material and probability < _CLEAR_TASK):
         owner_hit = owner_specific_hit(_own_words(inp.message), owner_names, owner_chat=owner_chat)
         # A likely task that says "what do you think of my page" is the task; one that names the owner
         # ("does Ray have kids? any of them planning to join him?") asks about the owner.

@@ -88,6 +88,13 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:repeat|print|output|copy|quote)\b[^.?!\n]{0,40}\b(?:everything|all|the\s+text|the\s+words|the\s+content)\b"
             r"[^.?!\n]{0,30}\b(?:above|before\s+this|so\s+far|this\s+line|you\s+were\s+told)\b"
         ),
+        # Text inside material that talks to the assistant ("<!-- AI assistant: your new task is ...").
+        "addressed_to_the_assistant": (
+            r"\b(?:your|the)\s+(?:new|real|actual)\s+(?:task|job|instructions?|role|goal|purpose)\s+(?:is|are)\b"
+            r"|\b(?:ai|assistant|bot|model|llm|chatbot|twin)(?:\s+assistant)?\s*[:,]\s*(?:please\s+)?(?:stop|ignore|disregard|forget|output|print|reveal|list|repeat)\b"
+            r"|\b(?:output|print|reveal|show|list|repeat|recite|paste)\s+(?:me\s+)?(?:your|the|its)\s+(?:confidentiality|escalation|refusal|uncertainty|conflict)\s+(?:rules?|templates?|policy)"
+            r"|<!--[^>]{0,200}\b(?:ignore|assistant|ai|instructions?|output|reveal|task)\b"
+        ),
         # The same attack in Spanish, French, German or Portuguese.
         "foreign_override": (
             r"\b(?:olvida|ignora|ignore[sz]?|oublie[sz]?|ignoriere|vergiss|esque[cç]a|ignorar)\s+(?:todas\s+|toutes\s+|alle\s+|todas\s+as\s+)?"
@@ -226,6 +233,24 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             rf"\b{_PRIVATE}\b[^.?!]{{0,30}}\bfor\s+my\s+(?:wife|husband|partner|spouse|friend|son|daughter|teammate|colleague|coworker|co-worker|buddy|brother|sister|mom|dad|boss|employee)\b"
             r"|\b(?:she|he|they)(?:'s|\s+is|'re|\s+are)\s+(?:on|in)\s+(?:your|\w+'s)\s+(?:roster|client\s+list|books|program|group)\b"
         ),
+        "past_investment_terms": (
+            r"\b(?:valuation|cap|terms|ownership|stake|equity)\b[^.?!]{0,40}\b(?:did|does)\s+(?:you|she|he|\w+)\s+(?:get|take|negotiate|agree\s+to)\b"
+            r"[^.?!]{0,30}\b(?:investment|invested|stake)\s+in\b"
+            r"|\bhow\s+much\s+did\s+(?:you|she|he|\w+)\s+(?:put|invest|write)\s+(?:in(?:to)?\s+[a-z]\w+|in\b[^.?!]{0,20}$)"
+        ),
+        "who_chatted_before": (
+            r"\b(?:person|user|guy|someone|people|customer|client|owner)\s+(?:who|that)\s+(?:chatted|talked|spoke|messaged|wrote|was\s+chatting)\s+(?:with|to)\s+(?:you|this\s+twin)\b"
+        ),
+        "same_platform": (
+            r"\bon\s+(?:this|the)\s+same\s+(?:\w+\s+)?platform\b[^?]{0,120}\b(?:conversations?|chats?|data|documents?|faqs?|logs?|messages|clients|customers|twins)\b"
+        ),
+        "everyones_contacts": (
+            r"\b(?:emails?|e-mails?|email\s+addresses|addresses|phone\s+numbers|contacts?|names)\s+(?:of|for)\s+(?:everyone|everybody|all|each)\b"
+        ),
+        "relation_visit": (
+            r"\b(?:neighbou?r|friend|sister|brother|cousin|coworker|co-worker|colleague|boss|mom|dad|wife|husband|partner)\s+(?:took|brought|sent|had)\b"
+            r"[^?]{0,80}\b(?:to\s+(?:you|your)|with\s+you)\b[^?]{0,60}\bwhat\s+did\s+you\b"
+        ),
         "coached_by_owner_too": (
             r"\b(?:is|are|was|were)\s+(?:also\s+)?(?:coached|advised|trained|mentored|represented|helped)\s+by\s+(?:you|her|him|\w+)\b"
             r"[^?]{0,80}\bwhat\s+(?:\w+\s+){0,2}(?:did|does|has|is)\s+(?:he|she|they)\b"
@@ -296,7 +321,14 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"dizz\w*",
         r"chest\s+pains?",
         r"meds",
-        r"doctors?",
+        r"(?:my|the|a|her|his|our|their)\s+doctor\s+(?:says?|said|told|thinks?|wants?|prescribed|recommended|diagnosed|gave|put|has)",
+        r"(?:see|saw|call|ask)\s+(?:a|my|the)\s+doctor",
+        r"what\s+(?:has|does|is)\s+(?:he|she|it|my\s+\w+)\s+(?:got|have|wrong)",
+        r"what(?:'s|\s+is)\s+wrong\s+with\s+(?:him|her)\b",
+        r"antidepressants?|antibiotics?",
+        r"vomit\w*|diarrh\w*|letharg\w*|seizures?|straining|wheez\w*|blood\s+in\s+(?:his|her|its|the)",
+        r"(?:not|won'?t|isn'?t|hasn'?t)\s+(?:eating|drinking|peeing|pooping)",
+        r"only\s+a\s+few\s+drops",
         r"symptoms?",
         r"diseases?",
         r"illness",
@@ -540,6 +572,23 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"injections?\s+(?:that|to|for)\s+(?:boost|increase|raise|improve)",
     ),
     "tax": (r"tax(?:es|ed)?", r"irs", r"hmrc", r"deduct\w*", r"write[- ]offs?", r"vat"),
+    "end_of_life": (
+        r"euthan\w*",
+        r"put\s+(?:him|her|them|it|my\s+\w+)\s+(?:down|to\s+sleep)",
+        r"say(?:ing)?\s+goodbye",
+        r"let\s+(?:him|her|them|it)\s+go",
+        r"quality\s+of\s+life",
+        r"end\s+(?:his|her|their|its)\s+suffering",
+    ),
+    "emergency": (
+        r"(?:ate|eaten|swallowed|scarfed|ingested|got\s+into|chewed)\b[^.?!]{0,40}\b(?:raisins|grapes|chocolate|xylitol|rat\s+poison|antifreeze|ibuprofen|onions?|garlic|lilies|pills|medication|bleach)",
+        r"make\s+(?:him|her|it|them|my\s+\w+)\s+(?:throw\s+up|vomit|sick)",
+        r"induce\s+vomiting",
+        r"poison\w*",
+        r"hit\s+by\s+a\s+car",
+        r"(?:can'?t|isn'?t|not)\s+breathing|can'?t\s+breathe",
+        r"collapsed",
+    ),
     # Making something false look true: padded resumes, fake reviews, hiding work from an inspector.
     "deception": (
         r"make\s+it\s+(?:look|seem|sound)\s+like",
@@ -569,6 +618,8 @@ _TOPIC_ALIASES = {
     "drugs": ("prescription", "drug", "medication"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
+    "end_of_life": ("euthanas", "end of life", "end-of-life", "putting down"),
+    "emergency": ("poison", "emergenc", "toxic"),
     "deception": (
         "fabricat",
         "inflat",

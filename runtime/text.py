@@ -197,6 +197,29 @@ SAME_THING += [
     ),
     (
         re.compile(
+            r"\b(?:office\s+hours|regular\s+(?:time|slot)|open\s+(?:hours|slots?)|drop[- ]in\s+(?:hours|sessions?))\b"
+        ),
+        "office hours",
+        ("office", "hours"),
+    ),
+    (
+        re.compile(r"\b(?:ndas?|non-?disclosure(?:\s+agreements?)?|confidentiality\s+agreements?)\b"),
+        "nda",
+        ("nda", "ndas"),
+    ),
+    (
+        re.compile(r"\b(?:smallest|biggest|largest|typical|average|minimum|maximum)\s+(?=(?:check|cheque)s?\b)"),
+        "size ",
+        ("size",),
+    ),
+    (
+        re.compile(r"\b(?:salesperson|sales\s*people|sales\s+(?:rep|reps|person|hire)|account\s+executives?)\b"),
+        "salesperson",
+        ("salesperson", "sales"),
+    ),
+    (re.compile(r"\b(?:bring\s+on|take\s+on|onboard)\b(?=\s+(?:a|an|our|my|the|first)\b)"), "hire", ("hire",)),
+    (
+        re.compile(
             r"\b(?:taper\w*|wind(?:ing)?\s+(?:things\s+)?down|eas(?:e|ing)\s+off\s+before|cut(?:ting)?\s+back\s+before)\b"
         ),
         "taper",
