@@ -123,10 +123,12 @@ def owner_specific_hit(text: str, owner_names: tuple[str, ...], *, owner_chat: b
         if pattern.search(folded):
             return name
     for owner in owner_names:
-        if owner and re.search(
-            _OWNER_PATTERNS["owner_third_person"].pattern.replace("{owner}", re.escape(owner)), folded
-        ):
-            return "owner_named"
+        if not owner:
+            continue
+        found = re.search(_OWNER_PATTERNS["owner_third_person"].pattern.replace("{owner}", re.escape(owner)), folded)
+        if found:
+            # "Maya's rubric" names something of the owner's; "does Maya ..." asks about the owner.
+            return "owner_named_possessive" if found.group(0).startswith(f"{owner}'s") else "owner_named"
     if owner_chat and _OWNER_SELF.search(folded):
         return "owner_self"
     return None
@@ -214,6 +216,13 @@ QUESTION_NOISE = {
     "wonder",
     "your",
     "random",
+    "reckon",
+    "lol",
+    "haha",
+    "lmao",
+    "guess",
+    "suppos",
+    "type",
     "nah",
     "eye",
     "tri",
