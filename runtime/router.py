@@ -76,6 +76,10 @@ class RouterSettings:
 # A workflow this likely is what the message asks for, even when it mentions the owner.
 _CLEAR_TASK = 0.85
 _LIKELY_TASK = 0.7
+# Asking whether the owner signs something ("will she sign an NDA?"): an FAQ can answer that as a
+# policy when it matches this well.
+_POLICY_ASK = re.compile(r"\bsign\w*\b[^.?!]{0,40}\b(?:ndas?|agreements?|contracts?|confidentiality|non-?disclosure)")
+_FAQ_ANSWERS = 0.75
 # How sure a request that names an owner's workflow is taken to be.
 _NAMED_WORKFLOW = 0.8
 
@@ -362,6 +366,9 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     if inp.sources:
         grounding = grounding_for(inp.message, list(inp.sources), owner_names, inp.vocabulary)
     commitment = commitment_hit(_own_words(inp.message))
+    if commitment is None and intent == "answer" and not inp.pinned_context:
+        # With no task that takes material, text after a colon is the sender's own words too.
+        commitment = commitment_hit(inp.message)
     # Asking what the owner charges is not asking for a deal when the owner's FAQ publishes the price.
     if commitment == "price":
         published = _price_faq(grounding.sources, owner_names) or _price_faq(inp.sources, owner_names)
@@ -369,6 +376,12 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             commitment = None
             if not grounding.grounded:
                 grounding = Grounding(True, grounding.score, (published,), (published,))
+    elif (
+        _POLICY_ASK.search(fold(inp.message)) and commitment and grounding.grounded and grounding.score >= _FAQ_ANSWERS
+    ):
+        # "Will she sign an NDA?" when the FAQ says whether she does: the owner has answered it.
+        if grounding.sources[0].kind == "faq":
+            commitment = None
     signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
                             "sources": [s.id for s in grounding.sources]}  # fmt: skip
     if commitment is not None:

@@ -25,6 +25,7 @@ _SECRET_OBJECT = (
     r"(?:system\s*prompt|system\s*message|initial\s*prompt|original\s*prompt|hidden\s*prompt|pre-?prompt|meta\s*prompt"
     r"|(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial)\s+"
     r"(?:instructions?|config(?:uration)?|settings|rules|prompt|spec(?:ification)?|guidelines|directives)"
+    r"|(?:json|config\w*|yaml|settings|prompt|spec)\s+(?:that\s+)?you\s+(?:were|are)\s+(?:loaded|deployed|configured|initiali[sz]ed|given|started|booted)\s+with"
     r"|persona\s*spec(?:ification)?|twin\s*spec|spec\s*json|guardrails?\s*(?:list|config)?"
     r"|config(?:uration)?\s*(?:file|json|yaml)|instructions\s+(?:you\s+were\s+given|above|you\s+follow)"
     r"|rules\s+you\s+(?:follow|were\s+given|operate\s+under)|prompt\s+you\s+were\s+given|your\s+instructions"
@@ -49,6 +50,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|pretend\s+(?:that\s+)?you\s+(?:have\s+no|don'?t\s+have|are\s+not\s+bound|can\s+ignore|aren'?t)"
             r"|you'?re\s+(?:now\s+)?(?:\w+'s\s+)?(?:evil|rogue|unfiltered|unrestricted|jailbroken|uncensored|dark|shadow)\s+(?:twin|version|clone|self|mode)"
             r"|stop\s+being\s+(?:maya|a\s+twin|the\s+twin|yourself)|switch\s+(?:to|into)\s+\w+\s+mode"
+            r"|you(?:'re|\s+are)\s+no\s+longer\b|\byour\s+(?:old|previous|former|original|real|true)\s+self\b|\bstay\s+in\s+character\b"
             r"|you(?:'re|\s+are)\s+(?:not|no\s+longer)\s+[^.?!]{0,40}\b(?:anymore|any\s+more)\b[^.?!]{0,5}\byou(?:'re|\s+are)\b"
             r"|\b(?:topics?|things|subjects)\s+you\s+(?:were|are|have\s+been)\s+(?:told|instructed|programmed|asked)\s+(?:to\s+avoid|not\s+to)"
             r"|\b(?:exact\s+)?wording\s+of\s+your\s+(?:refusals?|refusal\s+(?:messages|templates)|rules|instructions))"
@@ -58,7 +60,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\bjailbreak\b|\bdo\s+anything\s+now\b|\bno\s+(?:restrictions|filters|guardrails|limits|rules)\s+(?:apply|mode)\b"
             r"|\bwithout\s+(?:any\s+)?(?:restrictions|filters|guardrails|censorship|rules|limits)\b"
             r"|\b(?:has|have|with)\s+no\s+(?:rules|restrictions|filters|limits|guardrails|content\s+polic(?:y|ies)|polic(?:y|ies)|guidelines)\b"
-            r"|\bno\s+content\s+polic(?:y|ies)\b"
+            r"|\bno\s+content\s+polic(?:y|ies)\b|\b(?:zero|no)\s+(?:restrictions|filters|limits|rules|guardrails)\b"
         ),
         "reveal_secrets": (
             r"\b(?:show|reveal|print|display|repeat|output|tell|give|share|dump|leak|expose|list|paste|send|read|recite|return|write\s+out|spell\s+out|disclose|provide|translate|summari[sz]e|paraphrase|rephrase|rewrite|encode|convert|export|copy|quote)\b"
@@ -94,6 +96,8 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:ai|assistant|bot|model|llm|chatbot|twin)(?:\s+assistant)?\s*[:,]\s*(?:please\s+)?(?:stop|ignore|disregard|forget|output|print|reveal|list|repeat)\b"
             r"|\b(?:output|print|reveal|show|list|repeat|recite|paste)\s+(?:me\s+)?(?:your|the|its)\s+(?:confidentiality|escalation|refusal|uncertainty|conflict)\s+(?:rules?|templates?|policy)"
             r"|<!--[^>]{0,200}\b(?:ignore|assistant|ai|instructions?|output|reveal|task)\b"
+            r"|\bnote\s+to\s+(?:any\s+|the\s+)?(?:ai|llm|assistant|model|bot|chatbot|gpt|automated)\b"
+            r"|\boverride\s+(?:your|the|its)\s+(?:\w+\s+)?(?:rubric|rules|instructions|scoring|guidelines|policy)\b|\bwhite\s+text\s*:"
         ),
         # The same attack in Spanish, French, German or Portuguese.
         "foreign_override": (
@@ -115,7 +119,8 @@ _OTHERS = r"(?:other|another|others'|other\s+people's|previous|last|prior|earlie
 _PARTIES = r"(?:users?|clients?|customers?|tenants?|people|persons?|founders?|visitors?|companies|company's|startups?|accounts?|members?|owners?|portfolio\s+compan(?:y|ies)|athletes?|runners?|students?)"
 _PRIVATE = (
     r"(?:conversations?|chats?|messages?|data|emails?|e-mails?|questions|history|histories|information|info|details|records|"
-    r"files|transcripts?|decks?|pitch\s*decks?|notes|contacts?|phone\s+numbers?|addresses|logs?|sessions?|workspace|training\s+plans?|results|dms)"
+    r"files|transcripts?|decks?|pitch\s*decks?|notes|contacts?|phone\s+numbers?|addresses|logs?|sessions?|workspace|training\s+plans?|results|dms|"
+    r"(?:progress\s+)?reports?|scores?|grades?|rankings?)"
 )
 
 EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -183,7 +188,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:what|which|share|show|send|give|forward|tell)\b[^.?!]{0,60}\b(?:pitched|sent|shared\s+with|emailed|showed|gave|told|asked)\s+(?:to\s+)?(?:you|maya|her|the\s+twin)\b"
         ),
         "talked_to_you": (
-            r"\b(?:talked|spoke|spoken|chatted|messaged|written)\s+(?:to|with)\s+(?:you|this\s+twin|maya)\b[^?!]{0,80}\b(?:what\s+(?:he|she|they)|show|share|tell|exactly)"
+            r"\b(?:talked|spoke|spoken|chatted|messaged|written)\s+(?:to|with)\s+(?:you|this\s+twin|maya)\b[^?!]{0,80}\b(?:what\s+(?:did\s+)?(?:he|she|they)|show|share|tell|exactly)"
             r"|\b(?:everyone|everybody|anyone|people|users|founders)\s+who\s+(?:has|have|had)?\s*(?:chatted|talked|spoken|messaged|written|pitched)"
             r"|\bwho\s+(?:has|have|had)\s+(?:chatted|talked|spoken|messaged|written)\s+(?:to|with)\s+(?:you|this\s+twin)"
         ),
@@ -235,14 +240,21 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         ),
         "past_investment_terms": (
             r"\b(?:valuation|cap|terms|ownership|stake|equity)\b[^.?!]{0,40}\b(?:did|does)\s+(?:you|she|he|\w+)\s+(?:get|take|negotiate|agree\s+to)\b"
-            r"[^.?!]{0,30}\b(?:investment|invested|stake)\s+in\b"
+            r"[^.?!]{0,30}\b(?:(?:investment|invested|stake)\s+in\b|(?:on|in|for)\s+(?:her|his|your|their|the)\s+(?:last|latest|previous|recent|most\s+recent)\s+(?:investment|deal|check|cheque))"
             r"|\bhow\s+much\s+did\s+(?:you|she|he|\w+)\s+(?:put|invest|write)\s+(?:in(?:to)?\s+[a-z]\w+|in\b[^.?!]{0,20}$)"
+        ),
+        "their_twin": (
+            r"\b(?:conversations?|chats?|messages|logs|transcripts?)\s+(?:from|of|with)\s+(?:their|another|other|that|the\s+\w+)\s+(?:twin|bot|workspace|tenant|account)s?\b"
+            r"|\bwho(?:'s|\s+has|\s+have)\s+been\s+(?:talking|chatting|writing|messaging)\s+(?:to|with)\s+(?:it|them|her|him|you)\b"
+        ),
+        "someones_score": (
+            r"\bwhat\s+(?:score\s+|grade\s+)?did\s+(?!you\b|i\b|we\b|she\b|he\b)[a-z]+\s+(?:get|score)\s+on\b|\bwhere\s+\w+\s+ranks?\s+among\b"
         ),
         "who_chatted_before": (
             r"\b(?:person|user|guy|someone|people|customer|client|owner)\s+(?:who|that)\s+(?:chatted|talked|spoke|messaged|wrote|was\s+chatting)\s+(?:with|to)\s+(?:you|this\s+twin)\b"
         ),
         "same_platform": (
-            r"\bon\s+(?:this|the)\s+same\s+(?:\w+\s+)?platform\b[^?]{0,120}\b(?:conversations?|chats?|data|documents?|faqs?|logs?|messages|clients|customers|twins)\b"
+            r"\bon\s+(?:this|the)\s+same\s+(?:\w+\s+)?platform\b[\s\S]{0,160}?\b(?:conversations?|chats?|data|documents?|faqs?|logs?|messages|clients|customers|twins)\b"
         ),
         "everyones_contacts": (
             r"\b(?:emails?|e-mails?|email\s+addresses|addresses|phone\s+numbers|contacts?|names)\s+(?:of|for)\s+(?:everyone|everybody|all|each)\b"
@@ -600,6 +612,9 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:never|won'?t|don'?t)\s+(?:call|check|verify|find\s+out)",
         r"without\s+(?:them|anyone|the\s+\w+)\s+(?:knowing|finding\s+out|noticing)",
         r"hid(?:e|ing)\s+(?:it|this|that)\s+from",
+        r"(?:selling|buying|bought|sold|got\s+hold\s+of|leaked)\b[^.?!]{0,40}\b(?:test|exam|sat|act|answers?|questions)\b",
+        r"answers?\s+(?:to|for)\s+(?:the|this|tomorrow'?s|saturday'?s|my)\s+(?:test|exam|quiz|sat|act)",
+        r"take\s+(?:the\s+)?(?:test|exam|sat|act|quiz)\s+for\s+(?:me|him|her)",
     ),
     "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),
 }
@@ -621,6 +636,11 @@ _TOPIC_ALIASES = {
     "end_of_life": ("euthanas", "end of life", "end-of-life", "putting down"),
     "emergency": ("poison", "emergenc", "toxic"),
     "deception": (
+        "leak",
+        "cheat",
+        "stolen",
+        "proxy",
+        "test security",
         "fabricat",
         "inflat",
         "fake",
