@@ -692,7 +692,7 @@ def test_connections_checks_guarantees_refunds_and_places_escalate(message):
 
 def test_whether_the_owner_signs_an_nda_is_answered_by_an_faq_that_says():
     nda = Source("faq-nda", "faq", "Does Maya sign NDAs?", "No, she does not sign NDAs for pitch materials.")
-    message = "totally unrelated, but will she sign a confidentiality agreement?"
+    message = "will she sign a confidentiality agreement first?"
     assert decide(message).explanation.rule == "escalate.commitment"
     answered = decide(message, sources=(nda,))
     assert answered.action == Action.ANSWER
