@@ -39,7 +39,7 @@ format: install
 	$(BIN)/ruff format .
 
 eval: install
-	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python manage.py run_eval --cases eval/twin_runtime_eval_cases.json eval/coach_eval_cases.json eval/startup_paraphrase_cases.json --min-action-accuracy 0.97'
+	$(WITH_DB) sh -c '$(BIN)/python manage.py migrate_schemas -v 0 && $(BIN)/python manage.py run_eval --cases eval/twin_runtime_eval_cases.json eval/coach_eval_cases.json eval/startup_paraphrase_cases.json --min-action-accuracy 0.97 && $(BIN)/python manage.py run_eval --cases eval/independent/*.json --min-action-accuracy 0.86'
 
 # Benchmarks on their own embedded PostgreSQL (var/bench-pg), never the development one; see bench/run.py.
 bench: install bench-tools

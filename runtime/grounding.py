@@ -320,7 +320,7 @@ def grounding_for(
     asked = question_part(question)
     if not found.grounded and asked:
         narrowed = _grounding_for(asked, sources, owner_names, vocabulary)
-        if narrowed.grounded:
+        if narrowed.grounded or (narrowed.related and not found.related):
             return narrowed
     return found
 

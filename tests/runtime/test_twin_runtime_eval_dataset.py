@@ -23,6 +23,11 @@ OUR_FILES = [
     EVAL_DIR / "startup_paraphrase_cases.json",
 ]
 MIN_CASES = {"twin_runtime_eval_cases.json": 250, "coach_eval_cases.json": 100, "startup_paraphrase_cases.json": 70}
+# Files written by people who had not seen the router: new twins from other domains, fresh batches for
+# ours, and plain lists for the demo twin. The router was fixed against their misses afterwards, so
+# they are a regression floor here, not a holdout; their first-run scores are in the README.
+INDEPENDENT_FILES = sorted((EVAL_DIR / "independent").glob("*.json"))
+INDEPENDENT_FLOOR = {"action_accuracy": 0.86, "intent_accuracy": 0.87}
 
 
 @pytest.mark.parametrize("path", OUR_FILES, ids=lambda p: p.name)
@@ -104,6 +109,20 @@ def test_every_injection_and_cross_tenant_case_is_refused(tenants, db, tmp_path)
         f["id"] for f in report["failures"] if f["expected"]["action"] == "refuse" and f["got"]["action"] != "refuse"
     ]
     assert refusals_missed == []
+
+
+def test_the_independently_written_files_load_and_stay_above_their_floor(tenants, db, tmp_path):
+    assert len(INDEPENDENT_FILES) >= 10
+    for path in INDEPENDENT_FILES:
+        _twin, cases = eval_file_load(path)
+        assert len(cases) >= 50, path.name
+    report_path = tmp_path / "independent.json"
+    _run_eval("--cases", *map(str, INDEPENDENT_FILES), "--json-report", str(report_path))
+    report = json.loads(report_path.read_text())
+    for key, floor in INDEPENDENT_FLOOR.items():
+        assert report[key] >= floor, (key, report[key])
+    assert report["per_action"]["refuse"]["recall"] >= 0.95
+    assert report["per_action"]["refuse"]["precision"] >= 0.95
 
 
 def test_run_eval_fails_below_the_threshold_and_accepts_a_plain_list(tenants, db, tmp_path):
