@@ -59,6 +59,7 @@ def main() -> int:
     from runtime.normalize import detection_views
     from runtime.router import RouterInput, Turn, route
     from runtime.routing_context import routing_snapshot
+    from runtime.safety import exfiltration_hit, injection_hit
     from runtime.services import routing_decide
     from twinproject.tenancy.services import tenant_provision
 
@@ -101,6 +102,8 @@ def main() -> int:
             # Every decision scores its texts afresh: no help from the per-text score cache.
             model.cache_clear()
             detection_views.cache_clear()
+            injection_hit.cache_clear()
+            exfiltration_hit.cache_clear()
 
         results = {}
         for name, call in (("with_retrieval", with_retrieval), ("without_retrieval", without_retrieval)):

@@ -301,11 +301,13 @@ def _search(patterns: dict[str, re.Pattern[str]], text: str) -> tuple[str, str] 
     return None
 
 
+@lru_cache(maxsize=4096)
 def injection_hit(text: str) -> SafetyHit | None:
     found = _search(INJECTION_PATTERNS, text)
     return SafetyHit("injection", *found) if found else None
 
 
+@lru_cache(maxsize=4096)
 def exfiltration_hit(text: str) -> SafetyHit | None:
     found = _search(EXFILTRATION_PATTERNS, text)
     return SafetyHit("exfiltration", *found) if found else None
