@@ -79,7 +79,7 @@ _LIKELY_TASK = 0.7
 # Asking whether the owner signs something ("will she sign an NDA?"): an FAQ can answer that as a
 # policy when it matches this well.
 _POLICY_ASK = re.compile(r"\bsign\w*\b[^.?!]{0,40}\b(?:ndas?|agreements?|contracts?|confidentiality|non-?disclosure)")
-_FAQ_ANSWERS = 0.75
+_SIGNED_THING = re.compile(r"\b(?:nda|ndas|agreements?|contracts?|confidential\w*)\b")
 # How sure a request that names an owner's workflow is taken to be.
 _NAMED_WORKFLOW = 0.8
 
@@ -376,12 +376,15 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             commitment = None
             if not grounding.grounded:
                 grounding = Grounding(True, grounding.score, (published,), (published,))
-    elif (
-        _POLICY_ASK.search(fold(inp.message)) and commitment and grounding.grounded and grounding.score >= _FAQ_ANSWERS
-    ):
-        # "Will she sign an NDA?" when the FAQ says whether she does: the owner has answered it.
-        if grounding.sources[0].kind == "faq":
+    elif commitment and _POLICY_ASK.search(fold(inp.message)):
+        # "Will she sign an NDA?" when an FAQ says whether she does: the owner has answered it.
+        policy = next(
+            (s for s in inp.sources if s.kind == "faq" and _SIGNED_THING.search(canonical(fold(s.title)))), None
+        )
+        if policy is not None:
             commitment = None
+            if not grounding.grounded:
+                grounding = Grounding(True, grounding.score, (policy,), (policy,))
     signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
                             "sources": [s.id for s in grounding.sources]}  # fmt: skip
     if commitment is not None:

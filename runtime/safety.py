@@ -239,12 +239,12 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:she|he|they)(?:'s|\s+is|'re|\s+are)\s+(?:on|in)\s+(?:your|\w+'s)\s+(?:roster|client\s+list|books|program|group)\b"
         ),
         "past_investment_terms": (
-            r"\b(?:valuation|cap|terms|ownership|stake|equity)\b[^.?!]{0,40}\b(?:did|does)\s+(?:you|she|he|\w+)\s+(?:get|take|negotiate|agree\s+to)\b"
+            r"\b(?:valuation|cap|terms|ownership|stake|equity)\b[^.?!]{0,40}\b(?:did|does)\s+(?:you|she|he|\w+)\s+(?:get|take|negotiate|agree\s+to|invest|pay|put)\b"
             r"[^.?!]{0,30}\b(?:(?:investment|invested|stake)\s+in\b|(?:on|in|for)\s+(?:her|his|your|their|the)\s+(?:last|latest|previous|recent|most\s+recent)\s+(?:investment|deal|check|cheque))"
             r"|\bhow\s+much\s+did\s+(?:you|she|he|\w+)\s+(?:put|invest|write)\s+(?:in(?:to)?\s+[a-z]\w+|in\b[^.?!]{0,20}$)"
         ),
         "their_twin": (
-            r"\b(?:conversations?|chats?|messages|logs|transcripts?)\s+(?:from|of|with)\s+(?:their|another|other|that|the\s+\w+)\s+(?:twin|bot|workspace|tenant|account)s?\b"
+            r"\b(?:conversations?|chats?|messages|logs|transcripts?)\s+(?:from|of|with)\s+(?:their|another|other|that|the\s+\w+|\w+'s)\s+(?:twin|bot|workspace|tenant|account)s?\b"
             r"|\bwho(?:'s|\s+has|\s+have)\s+been\s+(?:talking|chatting|writing|messaging)\s+(?:to|with)\s+(?:it|them|her|him|you)\b"
         ),
         "someones_score": (
@@ -258,6 +258,12 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         ),
         "everyones_contacts": (
             r"\b(?:emails?|e-mails?|email\s+addresses|addresses|phone\s+numbers|contacts?|names)\s+(?:of|for)\s+(?:everyone|everybody|all|each)\b"
+        ),
+        "someone_who_booked": (
+            r"\b(?:couple|client|family|person|guy|woman|man|customer|bride|groom|student|patient)\s+who\s+(?:booked|hired|worked\s+with|paid|used)\s+(?:you|her|him|\w+)\b"
+            r"[^?]{0,60}\b(?:pay|paid|date|venue|price|cost|charge|address|get|spend)"
+            r"|\bmy\s+(?:ex|friend|sister|brother|cousin|coworker|colleague|boss|neighbou?r)\s+(?:booked|hired|used|worked\s+with)\s+(?:you|her|him|\w+)\b[^?]{0,60}\b(?:what|when|where|which|how\s+much)\b"
+            r"|\b(?:gallery|photos?|pictures?|files|link)\s+(?:link\s+)?(?:for|from|of)\s+(?:the\s+)?[a-z]+(?:s'|'s)\s+(?:wedding|shoot|session|event|party|house|project)"
         ),
         "relation_visit": (
             r"\b(?:neighbou?r|friend|sister|brother|cousin|coworker|co-worker|colleague|boss|mom|dad|wife|husband|partner)\s+(?:took|brought|sent|had)\b"
@@ -462,6 +468,9 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     ),
     "stock": (
         r"should\s+(?:i|we)\s+short\b",
+        r"(?:put|invest)\s+(?:all\s+)?(?:my|our)\s+(?:savings|money|cash|401k|ira)\s+(?:in|into)",
+        r"will\s+go\s+up\s+(?:more|most)",
+        r"\b(?:nvda|msft|aapl|tsla|amzn|googl?|pltr)\b",
         r"load\s+up\s+on",
         r"before\s+(?:the\s+)?earnings",
         r"brokerage",
@@ -532,6 +541,9 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     "gossip": (
         r"gossip",
         r"rumou?rs?",
+        r"who(?:'s|\s+is)\s+the\s+(?:worst|most\s+overrated|least\s+reliable)\b",
+        r"(?:trash|trashing|bash|bashing|slam|slamming)\s+(?:\w+\s+){0,4}(?:photography|studio|company|business|competitor|restaurant|shop|firm)",
+        r"(?:bad|negative|fake|one-star|1-star)\s+reviews?\s+(?:of|for|about|on)",
         r"dirt\s+on",
         r"scandal\w*",
         r"heard\s+(?:that|a\s+rumou?r)",
@@ -703,6 +715,25 @@ def _shares_stem(term: str, stems: set[str]) -> bool:
     )
 
 
+@lru_cache(maxsize=1024)
+def _listed_items(topic: str) -> tuple[frozenset[str], ...]:
+    """The one-word items of a topic that lists kinds of a thing ("boudoir, nude or explicit photography").
+
+    A topic that starts with an action ("sizing beams, headers ...", "ways to avoid permits,
+    inspections ...") lists objects of that action instead, which are not forbidden alone.
+    """
+    first = topic.lower().split()[0] if topic.split() else ""
+    if first.endswith("ing") or first in {"ways", "how", "helping", "advice"}:
+        return ()
+    items = re.split(r",|\bor\b|\band\b", topic.lower())
+    found = []
+    for item in items:
+        words = {stem(t) for t in content_tokens(item)} - _GENERIC_TOPIC_WORDS
+        if len(words) == 1 and len(next(iter(words))) >= 5:
+            found.append(frozenset(words))
+    return tuple(found) if len(items) >= 2 else ()
+
+
 def guardrail_hit(
     text: str,
     forbidden_topics: list[str],
@@ -724,6 +755,10 @@ def guardrail_hit(
         topic_stems = _topic_stems(topic)
         if topic_stems and topic_stems <= stems:
             return SafetyHit("guardrail", topic, topic)
+        if topic in described:
+            for item in _listed_items(topic):
+                if item and item <= stems and not item & common:
+                    return SafetyHit("guardrail", topic, " ".join(sorted(item)))
         if topic in described and len(topic_stems) >= 4:
             used = {s for s in stems - common if _shares_stem(s, set(topic_stems - common))}
             if len(used) >= 2:
