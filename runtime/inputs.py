@@ -364,6 +364,11 @@ _KINDS: tuple[tuple[re.Pattern[str], Callable[[Evidence], bool]], ...] = (
 )
 
 
+def is_material_input(name: str, workflow: str = "") -> bool:
+    """An input that is a piece of material to work on (a draft, a deck, a text), not a fact."""
+    return _detector_for(name, workflow) is _material
+
+
 def inputs_missing(
     required: list[str], evidence: Evidence, *, workflow: str = "", satisfied: frozenset[str] = frozenset()
 ) -> list[str]:

@@ -26,7 +26,7 @@ from runtime.grounding import (
     owner_self_hit,
     owner_specific_hit,
 )
-from runtime.inputs import ELSEWHERE, Evidence, inputs_missing, material_block
+from runtime.inputs import ELSEWHERE, Evidence, inputs_missing, is_material_input, material_block
 from runtime.intent import IntentScores, intent_model_for, request_part
 from runtime.normalize import fold
 from runtime.safety import SafetyHit, exfiltration_hit, guardrail_hit, injection_hit
@@ -76,6 +76,7 @@ class RouterSettings:
 # A workflow this likely is what the message asks for, even when it mentions the owner.
 _CLEAR_TASK = 0.85
 _LIKELY_TASK = 0.7
+_UNSURE_TASK = 0.5
 # Asking whether the owner signs something ("will she sign an NDA?"): an FAQ can answer that as a
 # policy when it matches this well.
 _POLICY_ASK = re.compile(r"\bsign\w*\b[^.?!]{0,40}\b(?:ndas?|agreements?|contracts?|confidentiality|non-?disclosure)")
@@ -447,6 +448,16 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     rubric = (spec.get("decision_policy") or {}).get("rubric_rules") or []
     satisfied = frozenset({"criteria"}) if rubric else frozenset()
     missing = inputs_missing(required[intent], evidence, workflow=intent, satisfied=satisfied)[:3]
+    if (
+        missing
+        and intent_source == "message"
+        and probability < _UNSURE_TASK
+        and inp.message.rstrip().endswith("?")
+        and not any(is_material_input(name) for name in missing)
+    ):
+        # A plain question the classifier only half ties to a task is answered, not met with a
+        # request for that task's inputs.
+        intent, missing = "answer", []
     confidence = _confidence(probability, scores.margin, _specificity(inp.message))
     if missing:
         return decide(

@@ -755,3 +755,9 @@ def test_listed_kinds_of_a_forbidden_topic_are_refused_alone_but_objects_of_an_a
     ):
         assert decide(message, spec=spec).action == Action.REFUSE, message
     assert decide("Who schedules the inspections for a kitchen remodel?", spec=spec).action != Action.REFUSE
+
+
+def test_a_plain_question_only_half_tied_to_a_task_is_answered_but_material_is_still_asked_for():
+    question = "was she ever actually an operator or has she always been on the money side?"
+    assert decide(question).explanation.rule != "clarify.missing_inputs"
+    assert decide("is my deck any good?").action == Action.CLARIFY
