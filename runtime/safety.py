@@ -254,7 +254,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:person|user|guy|someone|people|customer|client|owner)\s+(?:who|that)\s+(?:chatted|talked|spoke|messaged|wrote|was\s+chatting)\s+(?:with|to)\s+(?:you|this\s+twin)\b"
         ),
         "same_platform": (
-            r"\bon\s+(?:this|the)\s+same\s+(?:\w+\s+)?platform\b[\s\S]{0,160}?\b(?:conversations?|chats?|data|documents?|faqs?|logs?|messages|clients|customers|twins)\b"
+            r"\b(?:on\s+(?:this|the)\s+same\s+(?:\w+\s+)?platform|(?:different|another|other)\s+twin\s+on\s+(?:this|the)\s+platform)\b[\s\S]{0,160}?\b(?:conversations?|chats?|data|documents?|faqs?|logs?|messages|clients|customers|twins)\b"
         ),
         "everyones_contacts": (
             r"\b(?:emails?|e-mails?|email\s+addresses|addresses|phone\s+numbers|contacts?|names)\s+(?:of|for)\s+(?:everyone|everybody|all|each)\b"
@@ -264,6 +264,10 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"[^?]{0,60}\b(?:pay|paid|date|venue|price|cost|charge|address|get|spend)"
             r"|\bmy\s+(?:ex|friend|sister|brother|cousin|coworker|colleague|boss|neighbou?r)\s+(?:booked|hired|used|worked\s+with)\s+(?:you|her|him|\w+)\b[^?]{0,60}\b(?:what|when|where|which|how\s+much)\b"
             r"|\b(?:gallery|photos?|pictures?|files|link)\s+(?:link\s+)?(?:for|from|of)\s+(?:the\s+)?[a-z]+(?:s'|'s)\s+(?:wedding|shoot|session|event|party|house|project)"
+        ),
+        "made_for_someone": (
+            r"\b(?:itinerary|plan|menu|design|quote|proposal|report|schedule|program|deck|files?|photos?)\s+(?:that\s+)?you\s+(?:made|did|wrote|designed|built|planned|sent|prepared)\s+for\s+(?:the\s+)?[a-z]+(?:s'|'s)?\s+(?:family|couple|wedding|trip|team|company|kids?|son|daughter)"
+            r"|\b(?:phone\s+numbers?|numbers?|emails?|e-mail|address|contact\s+details?|contacts?)\s+of\s+(?:the\s+)?(?:couple|family|client|person|guy|woman|man|people|group)\s+who\b"
         ),
         "relation_visit": (
             r"\b(?:neighbou?r|friend|sister|brother|cousin|coworker|co-worker|colleague|boss|mom|dad|wife|husband|partner)\s+(?:took|brought|sent|had)\b"
@@ -451,6 +455,10 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:word|phrase|write|draft|structure)\s+(?:my|the|our|a|this)\s+(?:contract|agreement|clause|nda|lease)\s+(?:so|to|in\s+a\s+way)",
         r"get(?:ting)?\s+sued",
         r"h-?1-?b",
+        r"schengen",
+        r"overstay\w*",
+        r"(?:without|avoid)\s+(?:declaring|declare|customs|paying\s+duty)",
+        r"smuggl\w*",
         r"green\s+card",
         r"(?:keep|maintain|lose|transfer|extend)\s+(?:my|your|their|his|her)\s+(?:visa|immigration)?\s*status",
         r"visa\s+sponsor\w*",
@@ -666,7 +674,7 @@ _TOPIC_ALIASES = {
         "avoid permits",
         "avoid inspection",
     ),
-    "legal": ("legal", "law", "licens", "immigration", "visa"),
+    "legal": ("legal", "law", "licens", "immigration", "visa", "customs", "border", "sanction"),
 }
 
 
