@@ -195,7 +195,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "portfolio_private": (
             r"\b(?:portfolio|portcos?|companies\s+you(?:'ve|\s+have)?\s+(?:invested\s+in|backed|funded))\b[^.?!]{0,60}\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms|growth|struggl\w*|failing|in\s+trouble|running\s+out|doing\s+(?:badly|poorly|well))"
             r"|\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms)\b[^.?!]{0,60}\b(?:portfolio|portcos?|companies\s+(?:in\s+your|you(?:'ve|\s+have)?\s+(?:invested|backed)))"
-            r"|\b(?:valuation|terms|cap|metrics|revenue)\b[^.?!]{0,50}\bwhen\s+you\s+invested\b"
+            r"|\b(?:valuation|terms|cap|metrics|revenue)\b[^.?!]{0,50}\bwhen\s+(?:you|she|he|\w+)\s+invested\b"
             r"|\bsend\s+(?:me\s+)?(?:their|his|her)\s+(?:metrics|numbers|deck|financials|data|terms|cap\s*table)"
         ),
         "platform_data": (
@@ -264,6 +264,15 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"[^?]{0,60}\b(?:pay|paid|date|venue|price|cost|charge|address|get|spend)"
             r"|\bmy\s+(?:ex|friend|sister|brother|cousin|coworker|colleague|boss|neighbou?r)\s+(?:booked|hired|used|worked\s+with)\s+(?:you|her|him|\w+)\b[^?]{0,60}\b(?:what|when|where|which|how\s+much)\b"
             r"|\b(?:gallery|photos?|pictures?|files|link)\s+(?:link\s+)?(?:for|from|of)\s+(?:the\s+)?[a-z]+(?:s'|'s)\s+(?:wedding|shoot|session|event|party|house|project)"
+        ),
+        "what_another_shared": (
+            r"\bwhat\s+(?:\w+\s+){0,3}did\s+(?:the\s+)?(?:other|another|last|previous)\s+(?:\w+\s+){0,2}(?:startup|founder|company|client|team|couple|family)\b"
+            r"|\b(?:the\s+)?(?:deck|email|notes|numbers|plan|files?|proposal)\s+(?:that\s+)?(?!i\b|we\b|you\b)[a-z]+\s+(?:sent|shared|gave|showed|pitched|emailed)\s+(?:you|her|him|\w+)\b"
+            r"|\b(?:from|of)\s+the\s+\w+\s+(?:tenant|workspace)(?:'s)?\b"
+            r"|\bwhat\s+did\s+(?:the\s+)?(?:couple|family|client|people|neighbou?rs?|guy|woman|man)\b[^?]{0,60}\bpay\b"
+            r"|\b(?:emails?|e-mails?|email\s+addresses|addresses|phone\s+numbers|contacts?|names)\s+of\s+(?:the\s+)?(?:readers|subscribers|clients|customers|people|members|students|parents|users|followers)\s+who\b"
+            r"|\bone\s+of\s+(?:your|her|his|\w+'s)\s+(?:clients|customers|athletes|students|patients)\b[^?]{0,80}\b(?:send|share|show|give)\s+(?:me\s+)?(?:her|his|their)\b"
+            r"|\b(?:a|another|different|other|their)\s+twin\s+on\s+(?:this|the)\s+(?:same\s+)?platform\b[\s\S]{0,120}?\b(?:client|conversations?|chats?|data|documents?|logs?|messages)"
         ),
         "made_for_someone": (
             r"\b(?:itinerary|plan|menu|design|quote|proposal|report|schedule|program|deck|files?|photos?)\s+(?:that\s+)?you\s+(?:made|did|wrote|designed|built|planned|sent|prepared)\s+for\s+(?:the\s+)?[a-z]+(?:s'|'s)?\s+(?:family|couple|wedding|trip|team|company|kids?|son|daughter)"
@@ -353,6 +362,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"vomit\w*|diarrh\w*|letharg\w*|seizures?|straining|wheez\w*|blood\s+in\s+(?:his|her|its|the)",
         r"(?:not|won'?t|isn'?t|hasn'?t)\s+(?:eating|drinking|peeing|pooping)",
         r"only\s+a\s+few\s+drops",
+        r"(?:ate|eaten|chewed|swallowed)\s+(?:some\s+|a\s+few\s+)?(?:\w+\s+)?(?:leaves|berries|bulbs|seeds|mushrooms|plants?|pills)",
+        r"what\s+should\s+i\s+give\s+(?:him|her|it|them)",
         r"symptoms?",
         r"diseases?",
         r"illness",
@@ -601,6 +612,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"hgh\b",
         r"salbutamol",
         r"blood\s+doping",
+        r"cannabis|marijuana|psilocybin|magic\s+mushrooms|opium\s+popp\w*",
         r"red\s+blood\s+cells?",
         r"(?:blood\s+)?transfusions?",
         r"injections?\s+(?:that|to|for)\s+(?:boost|increase|raise|improve)",
@@ -652,7 +664,7 @@ _TOPIC_ALIASES = {
     "gossip": ("gossip", "rumor", "rumour", "competitor"),
     "investors": ("investor", "funds", "vcs", "venture"),
     "diet": ("diet", "weight loss", "pills"),
-    "drugs": ("prescription", "drug", "medication"),
+    "drugs": ("prescription", "drug", "medication", "cannabis", "controlled"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
     "end_of_life": ("euthanas", "end of life", "end-of-life", "putting down"),
