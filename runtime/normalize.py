@@ -91,10 +91,28 @@ def decoded_payloads(text: str) -> list[str]:
         unquoted = unquote(text)
         if unquoted != text:
             found.append(unquoted)
-    found.append(codecs.decode(text, "rot13"))
+    lowered = text.lower()
+    if "rot13" in lowered or "rot-13" in lowered or any(word in lowered for word in _ROT13_WORDS):
+        found.append(codecs.decode(text, "rot13"))
     return found
 
 
+# The words an attack needs, as they read in ROT13: only a text with one of them gets a ROT13 view.
+_ROT13_WORDS = tuple(
+    codecs.encode(word, "rot13")
+    for word in (
+        "ignore", "disregard", "forget", "instruction", "prompt", "system", "rules", "reveal", "secret",
+        "password", "developer", "jailbreak", "override", "pretend", "guardrail", "config", "spec", "restriction",
+    )
+)  # fmt: skip
+
+
+_SPLIT_LETTERS = re.compile(r"(?:\b\w[*_\-.|/]){2,}\w\b")
+# A word with letters and leet characters in it; plain quantities ("5k", "2nd", "10x") are not leet.
+_LEET_TOKEN = re.compile(r"[\w@$!]*(?:[a-z][013457@$!]|[013457@$!][a-z])[\w@$!]*")
+_PLAIN_NUMBER = re.compile(
+    r"^[$]?\d+(?:[.,]\d+)?(?:k|m|bn?|x|s|st|nd|rd|th|am|pm|mm|km|mi|hrs?|h|min|mins|yo|mo|wk|yr|yrs|pct)?$"
+)
 _BACKWARDS = re.compile(r"\b(?:backwards?|reversed?|in\s+reverse|right\s+to\s+left|mirror(?:ed)?)\b")
 
 
@@ -102,9 +120,14 @@ _BACKWARDS = re.compile(r"\b(?:backwards?|reversed?|in\s+reverse|right\s+to\s+le
 def detection_views(text: str) -> tuple[str, ...]:
     """Every view a detector should search; the first is the plain folded text."""
     folded = fold(text)
-    joined = _WORD_SPLITTERS.sub("", folded)
-    views = [folded, _despace(folded), joined, folded.translate(_LEET), _despace(joined.translate(_LEET))]
-    views += [_SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(0)], view) for view in views[:4]]
+    # Views that change nothing cost a full scan each: build the joined and leetspeak views only
+    # when the text has split letters ("i.g.n.o.r.e") or letters mixed with leet digits ("1gn0re").
+    joined = _WORD_SPLITTERS.sub("", folded) if _SPLIT_LETTERS.search(folded) else folded
+    views = [folded, _despace(folded), joined]
+    if any(not _PLAIN_NUMBER.match(token) for token in _LEET_TOKEN.findall(folded)):
+        views += [folded.translate(_LEET), _despace(joined.translate(_LEET))]
+    if _SHORTHAND_WORD.search(folded):
+        views += [_SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(0)], view) for view in views[:4]]
     for payload in decoded_payloads(text):
         views.append(fold(payload))
     if _BACKWARDS.search(folded):
