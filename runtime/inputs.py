@@ -239,8 +239,15 @@ def _objective(evidence: Evidence) -> bool:
     return False
 
 
+# "get to $50k MRR" is where the plan should end up, not a budget it must keep to.
+_TARGET_AMOUNT = re.compile(
+    r"\b(?:get(?:ting)?|reach(?:ing)?|hit(?:ting)?|grow(?:ing)?|go(?:ing)?|scale|raise|raising)\s+(?:us\s+)?(?:to\s+)?"
+    r"[$\u20ac\u00a3]?\s?\d[\d,.]*\s?[kmb]?\s*(?:arr|mrr|revenue|users|customers|subscribers|members)?"
+)
+
+
 def _constraints(evidence: Evidence) -> bool:
-    return _any(evidence, _CONSTRAINTS)
+    return any(_CONSTRAINTS.search(_TARGET_AMOUNT.sub(" ", text.lower())) for text in evidence.texts)
 
 
 def _goal(evidence: Evidence) -> bool:

@@ -53,7 +53,8 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|you(?:'re|\s+are)\s+no\s+longer\b|\byour\s+(?:old|previous|former|original|real|true)\s+self\b|\bstay\s+in\s+character\b"
             r"|you(?:'re|\s+are)\s+(?:not|no\s+longer)\s+[^.?!]{0,40}\b(?:anymore|any\s+more)\b[^.?!]{0,5}\byou(?:'re|\s+are)\b"
             r"|\b(?:topics?|things|subjects)\s+you\s+(?:were|are|have\s+been)\s+(?:told|instructed|programmed|asked)\s+(?:to\s+avoid|not\s+to)"
-            r"|\b(?:exact\s+)?wording\s+of\s+your\s+(?:refusals?|refusal\s+(?:messages|templates)|rules|instructions))"
+            r"|\b(?:exact\s+)?wording\s+of\s+your\s+(?:refusals?|refusal\s+(?:messages|templates)|rules|instructions)"
+            r"|\b(?:your|the)\s+(?:\w+\s+)?(?:do-?not-?say|banned[- ]phrases?|banned\s+words|forbidden[- ]topics|refusal[- ]templates?)(?:\s+(?:and|or)\s+[\w-]+)?\s+lists?\b)"
         ),
         "jailbreak_mode": (
             r"\b(?:developer|dev|debug|god|admin|sudo|root|maintenance|unrestricted|jailbreak|jailbroken|dan)\s+mode\b"
@@ -251,7 +252,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\bwhat\s+(?:score\s+|grade\s+)?did\s+(?!you\b|i\b|we\b|she\b|he\b)[a-z]+\s+(?:get|score)\s+on\b|\bwhere\s+\w+\s+ranks?\s+among\b"
         ),
         "who_chatted_before": (
-            r"\b(?:person|user|guy|someone|people|customer|client|owner)\s+(?:who|that)\s+(?:chatted|talked|spoke|messaged|wrote|was\s+chatting)\s+(?:with|to)\s+(?:you|this\s+twin)\b"
+            r"\b(?:person|user|guy|someone|people|customer|client|owner|founder|athlete|student|parent|runner)\s+(?:who|that)\s+(?:chatted|talked|spoke|messaged|wrote|was\s+chatting)\s+(?:with|to)\s+(?:you|this\s+twin)\b"
         ),
         "same_platform": (
             r"\b(?:on\s+(?:this|the)\s+same\s+(?:\w+\s+)?platform|(?:different|another|other)\s+twin\s+on\s+(?:this|the)\s+platform)\b[\s\S]{0,160}?\b(?:conversations?|chats?|data|documents?|faqs?|logs?|messages|clients|customers|twins)\b"
