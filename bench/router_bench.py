@@ -54,7 +54,7 @@ def main() -> int:
     from django_tenants.utils import tenant_context
 
     from runtime.evaluation import eval_file_load
-    from runtime.intent import intent_model_for
+    from runtime.intent import intent_model_for, request_cache_clear
     from runtime.management.commands.run_eval import SCRATCH_SCHEMA, _load_twin
     from runtime.normalize import detection_views
     from runtime.router import RouterInput, Turn, route
@@ -104,6 +104,7 @@ def main() -> int:
             detection_views.cache_clear()
             injection_hit.cache_clear()
             exfiltration_hit.cache_clear()
+            request_cache_clear()
 
         results = {}
         for name, call in (("with_retrieval", with_retrieval), ("without_retrieval", without_retrieval)):

@@ -6,7 +6,7 @@ import bisect
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from runtime.normalize import fold
 from runtime.text import STOP_WORDS, canonical, content_tokens, stem, word_count
@@ -78,6 +78,13 @@ class Vocabulary:
 
     documents: int
     frequency: dict[str, int]
+
+    @cached_property
+    def common_terms(self) -> frozenset[str]:
+        """Everyday question words, and the terms a quarter or more of the sources use (two at least):
+        they say what the twin is about, not what a message asks."""
+        often = max(2, self.documents // 4)
+        return frozenset(QUESTION_NOISE) | {term for term, count in self.frequency.items() if count >= often}
 
 
 def vocabulary_of(texts: list[str], owner_names: tuple[str, ...] = ()) -> Vocabulary:

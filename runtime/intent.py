@@ -14,6 +14,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -81,24 +82,34 @@ def letter_body(text: str) -> str:
     return _SIGN_OFF.sub("", folded).strip() or folded
 
 
+@lru_cache(maxsize=4096)
+def _head_and_rest(text: str) -> tuple[str, str]:
+    """A letter's first line (cut to its first words) and what follows it."""
+    body = letter_body(text)
+    parts = re.split(r":\s|\n", body, maxsplit=1)
+    words = parts[0].split()
+    head = " ".join(words[:_REQUEST_WORDS]) if words else body[:200]
+    # Past the first line, or past the words the first line is cut to.
+    rest = parts[1] if len(parts) == 2 else " ".join(words[_REQUEST_WORDS:])
+    return head, rest
+
+
+def request_cache_clear() -> None:
+    """Forget the split of texts already read (benchmarks time every text afresh)."""
+    _head_and_rest.cache_clear()
+
+
 def request_part(text: str) -> str:
     """The asking part of a message, without the material it carries.
 
     The material (an article to summarise, a draft to critique) says little
     about what is asked and would drown the request's words.
     """
-    folded = letter_body(text)
-    head = re.split(r":\s|\n", folded, maxsplit=1)[0]
-    words = head.split()
-    return " ".join(words[:_REQUEST_WORDS]) if words else folded[:200]
+    return _head_and_rest(text)[0]
 
 
-def asks_after_head(text: str) -> str:
-    """Questions and requests that follow a message's first line, quoted material set aside."""
-    body = letter_body(text)
-    parts = re.split(r":\s|\n", body, maxsplit=1)
-    # Past the first line, or past the words the first line is cut to.
-    rest = parts[1] if len(parts) == 2 else " ".join(body.split()[_REQUEST_WORDS:])
+def _asks_in(rest: str) -> str:
+    """Questions and requests in ``rest``, quoted material set aside."""
     if not rest:
         return ""
     rest = re.sub(r"[\"“”][^\"“”]*[\"“”]", " ", rest)
@@ -168,10 +179,10 @@ class IntentModel:
 
     def scores(self, text: str) -> IntentScores:
         """How likely each workflow is; a first line that says little is read with the asks that follow it."""
-        request = request_part(text)
+        request, rest = _head_and_rest(text)
         scored = self._scores(request)
         if scored.top[1] < _CLEAR_REQUEST:
-            asks = asks_after_head(text)
+            asks = _asks_in(rest)
             if asks:
                 widened = self._scores(f"{request} {asks}")
                 if widened.top[1] >= max(_CLEAR_REQUEST, scored.top[1]):

@@ -104,22 +104,42 @@ _OWN_SERVICE = re.compile(
 )
 
 
-def _price_faq(sources: tuple[Source, ...], owner_names: tuple[str, ...] = ()) -> Source | None:
-    """The FAQ entry that asks what the owner charges, among the retrieved sources."""
-    for source in sources:
-        title = fold(source.title)
-        if source.kind != "faq" or "price" not in content_tokens(canonical(title)):
-            continue
-        if _OWN_SERVICE.search(title) or any(
-            name and re.search(rf"\b{re.escape(name)}\b", title) for name in owner_names
-        ):
-            return source
-    return None
+def _faq_answering(
+    commitment: str | None, message: str, sources: tuple[Source, ...], owner_names: tuple[str, ...]
+) -> Source | None:
+    """An FAQ entry that already answers what looks like a commitment, so it is no longer one.
+
+    Asking what the owner charges is answered by an FAQ about what working with the owner
+    costs; "will she sign an NDA?" by an FAQ that says whether she signs one.
+    """
+    if commitment == "price":
+
+        def answers(title: str) -> bool:
+            return "price" in content_tokens(canonical(title)) and (
+                bool(_OWN_SERVICE.search(title))
+                or any(name and re.search(rf"\b{re.escape(name)}\b", title) for name in owner_names)
+            )
+
+    elif commitment and _POLICY_ASK.search(fold(message)):
+
+        def answers(title: str) -> bool:
+            return bool(_SIGNED_THING.search(canonical(title)))
+
+    else:
+        return None
+    return next((s for s in sources if s.kind == "faq" and answers(fold(s.title))), None)
+
+
+def _spec_forbidden_topics(spec: dict) -> list[str]:
+    """The topics the spec forbids in so many words (often written as descriptions)."""
+    guardrails = spec.get("guardrails") or {}
+    return [str(t) for t in guardrails.get("forbidden_topics") or [] if str(t).strip()]
 
 
 def _forbidden_topics(spec: dict) -> list[str]:
+    """The spec's forbidden topics, plus what its confidentiality and conflict rules say never to share."""
     guardrails = spec.get("guardrails") or {}
-    topics = [str(t) for t in guardrails.get("forbidden_topics") or [] if str(t).strip()]
+    topics = _spec_forbidden_topics(spec)
     for rule in [*(guardrails.get("confidentiality_rules") or []), *(guardrails.get("conflict_rules") or [])]:
         match = _NEVER_SHARE.search(str(rule))
         if match:
@@ -154,16 +174,13 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
     # Material the sender pasted (a thread to summarise) is not what they ask about.
     if material_reply and "?" not in inp.message:
         return None
-    described = tuple(str(t) for t in (inp.spec or {}).get("guardrails", {}).get("forbidden_topics") or [])
-    # Everyday question words, and the words the twin's own sources use a lot.
-    common = frozenset(QUESTION_NOISE)
-    if inp.vocabulary is not None and inp.vocabulary.documents:
-        often = max(2, inp.vocabulary.documents // 4)
-        common |= {term for term, count in inp.vocabulary.frequency.items() if count >= often}
+    described = tuple(_spec_forbidden_topics(inp.spec or {}))
+    common = inp.vocabulary.common_terms if inp.vocabulary is not None else _QUESTION_WORDS
     hit = guardrail_hit(_scan_text(_own_words(inp.message)), topics, described=described, common=common)
     return (hit, False) if hit else None
 
 
+_QUESTION_WORDS = frozenset(QUESTION_NOISE)
 _ASKING = re.compile(r"\?|\b(?:paste|send|share|tell\s+me|give\s+me|let\s+me\s+know|drop|upload|list)\b", re.I)
 
 
@@ -370,22 +387,11 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     if commitment is None and intent == "answer" and not inp.pinned_context:
         # With no task that takes material, text after a colon is the sender's own words too.
         commitment = commitment_hit(inp.message)
-    # Asking what the owner charges is not asking for a deal when the owner's FAQ publishes the price.
-    if commitment == "price":
-        published = _price_faq(grounding.sources, owner_names) or _price_faq(inp.sources, owner_names)
-        if published is not None:
-            commitment = None
-            if not grounding.grounded:
-                grounding = Grounding(True, grounding.score, (published,), (published,))
-    elif commitment and _POLICY_ASK.search(fold(inp.message)):
-        # "Will she sign an NDA?" when an FAQ says whether she does: the owner has answered it.
-        policy = next(
-            (s for s in inp.sources if s.kind == "faq" and _SIGNED_THING.search(canonical(fold(s.title)))), None
-        )
-        if policy is not None:
-            commitment = None
-            if not grounding.grounded:
-                grounding = Grounding(True, grounding.score, (policy,), (policy,))
+    published = _faq_answering(commitment, inp.message, grounding.sources + inp.sources, owner_names)
+    if published is not None:
+        commitment = None
+        if not grounding.grounded:
+            grounding = Grounding(True, grounding.score, (published,), (published,))
     signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
                             "sources": [s.id for s in grounding.sources]}  # fmt: skip
     if commitment is not None:
@@ -400,16 +406,18 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         )
     owner_chat = inp.interaction_context == OWNER_CHAT
     has_material = bool(inp.pinned_context) or word_count(material_block(inp.message)) >= 12
+    # A greeting names the owner without asking anything about them.
+    may_ask_owner = not smalltalk and (
+        intent == "answer" or (intent_source == "message" and not has_material and probability < _CLEAR_TASK)
+    )
     owner_hit = None
-    if smalltalk:
-        pass
-    elif intent == "answer" or (intent_source == "message" and not has_material and probability < _CLEAR_TASK):
+    if may_ask_owner:
         owner_hit = owner_specific_hit(_own_words(inp.message), owner_names, owner_chat=owner_chat)
         # A likely task that says "what do you think of my page" is the task; one that names the owner
         # ("does Ray have kids? any of them planning to join him?") asks about the owner.
         if intent != "answer" and probability >= _LIKELY_TASK and owner_hit != "owner_named":
             owner_hit = None
-    elif owner_chat and not has_material and owner_self_hit(inp.message):
+    elif not smalltalk and owner_chat and not has_material and owner_self_hit(inp.message):
         owner_hit = "owner_self"
     if owner_hit is not None:
         intent = "answer"

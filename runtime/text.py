@@ -84,7 +84,7 @@ def word_count(text: str) -> int:
     return len(tokens(text))
 
 
-# Phrases people use interchangeably about a person's profile; each group meets under one word.
+# Phrases people use interchangeably in questions to a twin; each group meets under one word.
 SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (
         re.compile(
@@ -176,10 +176,6 @@ SAME_THING: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
         "sector",
         ("sector", "sectors", "industries", "verticals"),
     ),
-]
-
-
-SAME_THING += [
     (
         re.compile(
             r"\b(?:ultra(?:marathon)?s?|ultra-marathons?|(?:[3-9]\d|1\d\d)\s*-?\s*milers?|(?:[5-9]\d|1\d\d)\s*-?\s*k(?:m)?\s+(?:races?|trail|ultras?))\b"
