@@ -745,3 +745,8 @@ def test_the_banned_lists_and_an_earlier_founders_words_are_refused():
 def test_a_target_amount_is_the_objective_not_a_budget():
     assert decide("Make me a plan to get to $50k MRR.").required_inputs_missing == ("constraints",)
     assert decide("plan to hit 1000 users with a $5k budget").action == Action.ANSWER
+
+
+def test_a_spec_with_null_guardrails_is_routed():
+    for guardrails in (None, {"forbidden_topics": None}):
+        assert decide("what should I price my app at?", spec={"guardrails": guardrails}).action in set(Action)
