@@ -34,7 +34,7 @@ _PAYLOADS_DOC = (
     "`add_faq_answer` {question, answer, template?}; "
     "`add_adjust_rubric_rule` {criterion, weight?, description?}; "
     "`add_workflow_step_template` {workflow? (default answer), step?, template?, required_inputs?, output_schema?, "
-    "examples?, description?}; "
+    "examples?, description?, input_descriptions?}; "
     "`add_guardrail_refusal_rule` {forbidden_topics?, refusal_templates?, confidentiality_rules?, conflict_rules?, "
     "uncertainty_rule?, escalation_rule?} (at least one); "
     "`add_style_preference` {tone_sliders?, phrasing_preferences?, do_not_say?, brevity_default?, structure_default?, "

@@ -72,7 +72,7 @@ def rubric_rule_add_or_adjust(spec: Spec, payload: Payload) -> Spec:
 
 def workflow_step_template_add(spec: Spec, payload: Payload) -> Spec:
     """For ``workflow`` (default ``answer``): appends ``step`` and ``examples``, sets ``template``,
-    ``required_inputs``, ``output_schema`` and ``description`` when given.
+    ``required_inputs``, ``output_schema`` and ``description`` when given; merges ``input_descriptions``.
 
     A built-in workflow the spec does not override yet keeps its built-in steps: the new step
     comes after them rather than replacing them.
@@ -89,6 +89,8 @@ def workflow_step_template_add(spec: Spec, payload: Payload) -> Spec:
     for key in ("template", "required_inputs", "output_schema", "description"):
         if key in payload:
             workflow[key] = copy.deepcopy(payload[key])
+    if "input_descriptions" in payload:
+        workflow["input_descriptions"] = {**(workflow.get("input_descriptions") or {}), **payload["input_descriptions"]}
     library[name] = workflow
     return new
 

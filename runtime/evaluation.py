@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from jsonschema import Draft202012Validator
 from sklearn.metrics import precision_recall_fscore_support
 
 from runtime.contract import Action, RoutingDecision
+from specs.schema import persona_spec_errors, persona_spec_without_unknown_keys
 
 SCHEMA_PATH = Path(settings.BASE_DIR) / "eval" / "eval_cases.schema.json"
 DEMO_SPEC_PATH = Path(settings.BASE_DIR) / "specs" / "fixtures" / "demo_persona_spec.json"
@@ -31,6 +34,42 @@ class EvalTwin:
     name: str
     spec: dict[str, Any]
     knowledge: list[dict[str, str]]
+    # Keys of the file's spec that the persona spec schema does not know, set aside to load it.
+    set_aside: tuple[str, ...] = ()
+
+
+# A workflow's example requests under another name ("example_requests", "sample_phrasings").
+_EXAMPLE_KEY = re.compile(r"example|phrasing|utterance|sample")
+
+
+def eval_spec_fit(spec: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """An eval twin's spec as the persona spec schema takes it, and what was changed to get there.
+
+    Eval files are written by hand, often with notes of their own beside the spec's keys. A
+    workflow's example requests under another name are read as its ``examples``; any other
+    unknown key is set aside (and reported) rather than failing the whole file. Anything
+    else that does not fit is an error.
+    """
+    spec = copy.deepcopy(spec) if isinstance(spec, dict) else spec
+    moved: list[str] = []
+    library = spec.get("workflow_library") if isinstance(spec, dict) else None
+    for name, workflow in (library or {}).items() if isinstance(library, dict) else ():
+        if not isinstance(workflow, dict):
+            continue
+        for key in [k for k in workflow if k != "examples" and _EXAMPLE_KEY.search(k)]:
+            value = workflow[key]
+            if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+                workflow["examples"] = [*(workflow.get("examples") or []), *workflow.pop(key)][:100]
+                moved.append(f"spec.workflow_library.{name}.{key} (read as examples)")
+    if isinstance(spec, dict):
+        spec, removed = persona_spec_without_unknown_keys(spec)
+    else:
+        removed = []
+    errors = persona_spec_errors(spec)
+    if errors:
+        first = next(iter(errors.items()))
+        raise EvalFileError(f"the twin's persona_spec does not fit the persona spec schema: {first[0]}: {first[1][0]}")
+    return spec, (*moved, *removed)
 
 
 @dataclass(frozen=True)
@@ -93,11 +132,14 @@ def eval_file_load(path: Path) -> tuple[EvalTwin, list[EvalCase]]:
         twin, raw_cases = _demo_twin(), data
     else:
         raw_twin = data.get("twin")
-        twin = (
-            EvalTwin(raw_twin.get("name") or Path(path).stem, raw_twin["persona_spec"], raw_twin.get("knowledge") or [])
-            if raw_twin
-            else _demo_twin()
-        )
+        if raw_twin:
+            try:
+                spec, set_aside = eval_spec_fit(raw_twin["persona_spec"])
+            except EvalFileError as exc:
+                raise EvalFileError(f"{path}: {exc}") from exc
+            twin = EvalTwin(raw_twin.get("name") or Path(path).stem, spec, raw_twin.get("knowledge") or [], set_aside)
+        else:
+            twin = _demo_twin()
         raw_cases = data["cases"]
     cases = [
         EvalCase(

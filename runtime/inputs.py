@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from runtime.text import STOP_WORDS, content_tokens, word_count
+from runtime.text import STOP_WORDS, content_tokens, stem, tokens, word_count
 
 _MATERIAL_NAMES = re.compile(
     r"(?:text|source|artifact|deck|draft|document|doc|notes|material|code|essay|copy|content|transcript|file|resume|cv|letter|post|pitch|article|report|log|data)"
@@ -142,7 +143,7 @@ _CONSTRAINTS = re.compile(
     r"\b(?:in|within|over|by|before|under)\s+(?:\d+|a|one|two|three|four|five|six|eight|ten|twelve)\s+(?:days?|weeks?|months?|quarters?|years?)|"
     r"\b(?:by|before|until)\s+(?:the\s+end\s+of\s+)?(?:q[1-4]|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|next\s+\w+|end\s+of|christmas|summer|spring|fall|autumn|winter|\d)|\bdeadline|\btimeline|\btime\s*frame|"
-    r"\b\d+\s*(?:hours?|hrs?|days?|weeks?|months?)\b|\bteam\s+of\s+\w+|\b(?:just|only)\s+(?:me|us|two|three|\d)|\bsolo\b|\bby\s+myself|"
+    r"\b\d+\s*(?:hours?|hrs?|min(?:ute)?s?|days?|weeks?|months?)\b|\bteam\s+of\s+\w+|\b(?:just|only)\s+(?:me|us|two|three|\d)|\bsolo\b|\bby\s+myself|"
     r"\b\d+\s+(?:people|engineers|devs|developers|employees|staff|designers|marketers|contractors|volunteers)|\bheadcount|"
     r"\bpart[- ]time|\bfull[- ]time|\bno\s+(?:money|budget|team|engineers|time)|\blimited\b|\bconstrain\w*|\brisk\w*|"
     r"\bcan'?t\s+(?:spend|afford|hire|take)|\bat\s+most|\bno\s+more\s+than|\bmax(?:imum)?\b|\bwhile\s+(?:working|keeping|still)|"
@@ -327,11 +328,16 @@ def _detector_for(name: str, workflow: str = "") -> Callable[[Evidence], bool]:
         if kind.search(name):
             return detector
     words = [w for w in re.split(r"[_\W]+", name) if w and w not in STOP_WORDS]
+    if words and words[-1] in _KIND_WORDS:
+        return _named_kind([*words, *workflow.lower().split("_")])
 
     def mentions_name(evidence: Evidence) -> bool:
         return any(all(w in text.lower() for w in words) and len(_concrete_terms(text)) >= 2 for text in evidence.texts)
 
     return mentions_name
+
+
+_KIND_WORDS = frozenset({"type", "kind", "style", "format", "category", "occasion", "theme", "genre", "sort"})
 
 
 def _stated(pattern: re.Pattern[str]) -> Callable[[Evidence], bool]:
@@ -357,17 +363,100 @@ _QUANTITIES = re.compile(
 _ROLE = re.compile(
     r"\b(?:engineer|developer|manager|designer|analyst|scientist|director|lead|head\s+of|vp|intern|architect|consultant|"
     r"sre|devops|product\s+manager|pm|recruiter|marketer|accountant|nurse|teacher|chef|cook|role|position|title)s?\b"
+    r"|\b(?:junior|mid[- ]?level|senior|staff|principal|back[- ]?end|front[- ]?end|full[- ]?stack)\b"
 )
 _STAGE = re.compile(
     r"\b(?:round|stage|phase|screen(?:ing)?|onsite|on-site|final|behaviou?ral|technical|system\s+design|coding|take-home|"
     r"panel|loop|first|second|third|intro(?:ductory)?|step|level)\b"
 )
+_DIMENSIONS = re.compile(
+    r"\b\d+(?:\.\d+)?\s?(?:m|cm|mm|metres?|meters?|ft|feet|foot|in|inch(?:es)?|yards?|yd)?\s?(?:x|by|\u00d7)\s?\d"
+    r"|\b\d+(?:\.\d+)?\s?(?:sq\.?\s?(?:m|ft|feet|metres?|meters?)|m2|m\u00b2|square\s+(?:metres?|meters?|feet|foot)|acres?|hectares?)\b"
+    r"|\b\d+(?:\.\d+)?\s?(?:m|cm|metres?|meters?|ft|feet|foot|inch(?:es)?|yards?)\s+(?:long|wide|deep|high|tall|across)\b"
+)
+_SCHEDULE = re.compile(
+    r"\b(?:mondays?|tuesdays?|wednesdays?|thursdays?|fridays?|saturdays?|sundays?|mon|tue|tues|wed|thu|thurs|fri|sat|sun|"
+    r"weekdays?|weekends?|weeknights?|mornings?|evenings?|nights?|lunchtimes?|daily|every\s+(?:day|other\s+day))\b"
+    r"|\b(?:\d+|one|two|three|four|five|six|once|twice)\s*(?:x\s*|times?\s+|days?\s+|sessions?\s+)(?:a|per|each|/)\s*week\b"
+    r"|\b\d{1,2}(?::\d\d)?\s?(?:am|pm)\b|\b\d+\s*(?:min(?:ute)?s?|hours?|hrs?)\s+(?:a|per|each)\s+(?:day|session|week|night)\b"
+)
+# Who someone (or some animal) is: an age, a species or a description of themselves.
+_PROFILE = re.compile(
+    r"\b\d+\s?(?:-?\s?years?[- ]old|yo|y/o|yrs?\s+old|months?\s+old|-month-old)\b|\b(?:aged?|i'?m|i\s+am)\s+(?:a\s+|an\s+)?\d{1,2}\b"
+    r"|\b(?:i'?m|i\s+am|he'?s|she'?s|they'?re|it'?s)\s+(?:a|an)\s+\w+|\b(?:never|haven'?t|have\s+not)\s+(?:\w+\s+){0,2}(?:before|ever)?"
+    r"|\b(?:beginner|novice|intermediate|advanced|experienced|retired|pregnant|injur\w*|male|female|neutered|spayed|puppy|kitten|"
+    r"senior|rescue|breed|mix|dog|cat|rabbit|horse|parrot|man|woman|guy|girl|boy|student|client)\b"
+)
+_BEHAVIOUR = re.compile(
+    r"\b(?:every\s+time|whenever|keeps?|always|constantly|won'?t\s+stop|at\s+night|when\s+(?:i|we|he|she|they|someone|people)|"
+    r"since|started|suddenly|bark\w*|bit(?:e|es|ing|ten)?|howl\w*|hid(?:e|es|ing)|scratch\w*|pull\w*|chew\w*|pee\w*|poop\w*|"
+    r"lung\w*|growl\w*|hiss\w*|jump\w*|cr(?:y|ies|ying)|refus\w*|avoid\w*|tantrum\w*)\b"
+)
+_PEOPLE = re.compile(
+    r"\b(?:family|kids?|children|child|baby|babies|parents?|mom|mum|dad|mother|father|grand\w+|siblings?|brothers?|sisters?|"
+    r"couple|bride|groom|partners?|spouse|wife|husband|fianc\w*|bridesmaids?|groomsmen|guests?|friends?|team|staff|"
+    r"associates?|employees|colleagues|members|people|everyone|attendees|speakers?|students?|players?|dogs?)\b"
+)
+_NAMES = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]{2,}\b(?:\s+(?:and|&)\s+[A-Z][a-z]{2,}\b)?")
+_PLACE = re.compile(
+    r"\b(?:in|to|at|around|through|visit(?:ing)?|near|from)\s+(?:the\s+)?[A-Z][\w'-]+|\b(?:northern|southern|eastern|western|"
+    r"central)\s+[A-Z]\w+|\b(?:beach|coast|mountains?|city|island|countryside|lake|village|downtown)\b"
+)
+_LENGTH = re.compile(
+    r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|few)\s*(?:-\s*)?(?:days?|nights?|weeks?|"
+    r"months?|hours?|hrs?)\b|\b(?:a\s+)?(?:weekend|fortnight|long\s+weekend)\b"
+)
+_ATTEMPT = re.compile(
+    r"\bi\s+(?:did|tried|got|wrote|think|thought|put|used|started|set|said|subtracted|added|divided|multiplied|made)\b|\bmy\s+(?:answer|attempt|"
+    r"work|solution|try|guess|version)\b|=|\bhere'?s\s+what\s+i\b"
+)
+
+
+def _people(evidence: Evidence) -> bool:
+    return any(_PEOPLE.search(text.lower()) or len(_NAMES.findall(text)) >= 2 for text in evidence.spoken)
+
+
+def _place(evidence: Evidence) -> bool:
+    return any(_PLACE.search(text) for text in evidence.texts)
+
+
+def _behaviour(evidence: Evidence) -> bool:
+    return _problem_statement(evidence) or any(
+        _BEHAVIOUR.search(text.lower()) and len(_concrete_terms(text)) >= 3 for text in evidence.texts
+    )
+
+
+def _named_kind(words: list[str]) -> Callable[[Evidence], bool]:
+    """A kind of thing (a shoot's type, an event's style): the request names something beyond the workflow itself."""
+
+    def names_something(evidence: Evidence) -> bool:
+        return any(
+            len([t for t in _concrete_terms(text) if t not in words]) >= 2
+            for text in (evidence.message, *evidence.history_user)
+        )
+
+    return names_something
+
+
 _KINDS: tuple[tuple[re.Pattern[str], Callable[[Evidence], bool]], ...] = (
-    (re.compile(r"cost|price|budget|rate|fee|spend|salary|pay"), _stated(_MONEY)),
+    (
+        re.compile(
+            r"cost|price|budget|rate|fee|spend|salary|pay|cash|balance|revenue|takings|income|sales|outgoing|expense|bill"
+        ),
+        _stated(_MONEY),
+    ),
     (re.compile(r"quantit|amount|measure|portion|recipe|ingredient"), _stated(_QUANTITIES)),
     (re.compile(r"role|position|title|job"), _stated(_ROLE)),
     (re.compile(r"stage|round|phase|step"), _stated(_STAGE)),
     (re.compile(r"scope|requirement|spec|brief|wish|want"), _described_at_length),
+    (re.compile(r"dimension|size|measurement|area|footprint"), _stated(_DIMENSIONS)),
+    (re.compile(r"schedule|availability|days|frequency|timetable"), _stated(_SCHEDULE)),
+    (re.compile(r"profile|background|about|bio|history|who_is"), _stated(_PROFILE)),
+    (re.compile(r"behavio|symptom|problem|issue|complaint|concern"), _behaviour),
+    (re.compile(r"people|guest|attendee|participant|member|family|who|party|crew|cast|team"), _people),
+    (re.compile(r"destination|location|place|city|country|region|venue|where"), _place),
+    (re.compile(r"length|duration|nights|how_long"), _stated(_LENGTH)),
+    (re.compile(r"attempt|working|tried|solution|answer"), _stated(_ATTEMPT)),
 )
 
 
@@ -376,16 +465,75 @@ def is_material_input(name: str, workflow: str = "") -> bool:
     return _detector_for(name, workflow) is _material
 
 
+# "Confirm bed dimensions and site conditions (aspect, light, soil, moisture)": what an input consists of.
+_LISTED = re.compile(r"\(([^()]{3,160})\)|:\s*([^.;:]{3,160})")
+
+
+_LIST_NOISE = frozenset({"etc", "e", "g", "eg", "ie", "not", "any", "if", "known", "some", "more", "less", "other"})
+
+
+def _listed_parts(text: str) -> set[str]:
+    """The stemmed words of the lists in ``text`` (in parentheses, after a colon, or the text itself as a list)."""
+    parts: set[str] = set()
+    for listed in [m.group(1) or m.group(2) for m in _LISTED.finditer(text)] or [text]:
+        items = [i.strip() for i in re.split(r",|\bor\b|\band\b|/", listed) if i.strip()]
+        if len(items) >= 2:
+            parts.update(
+                stem(t) for item in items for t in tokens(item) if t not in STOP_WORDS and t not in _LIST_NOISE
+            )
+    return parts
+
+
+@lru_cache(maxsize=256)
+def described_parts(name: str, steps: tuple[str, ...], description: str = "") -> frozenset[str]:
+    """The parts an owner lists for ``name``, stemmed; empty when none are listed.
+
+    An input named for the owner's own trade ("site_conditions") is recognised by the
+    things the owner says it is made of: in its description, or in a step that names it
+    ("Confirm bed dimensions and site conditions (aspect, light, soil, moisture)").
+    """
+    words = {stem(w) for w in re.split(r"[_\W]+", name.lower()) if w and w not in STOP_WORDS}
+    parts = _listed_parts(description) if description else set()
+    for step in steps:
+        step_words = {stem(t) for t in tokens(step)}
+        if words and words <= step_words:
+            parts |= {p for m in _LISTED.finditer(step) for p in _listed_parts(m.group(0).lstrip(":( ").rstrip(")"))}
+    return frozenset(parts - words - {stem(w) for w in _GENERIC})
+
+
+def _mentions_a_part(parts: frozenset[str], evidence: Evidence) -> bool:
+    return any(parts & {stem(t) for t in tokens(text)} for text in evidence.texts)
+
+
 def inputs_missing(
-    required: list[str], evidence: Evidence, *, workflow: str = "", satisfied: frozenset[str] = frozenset()
+    required: list[str],
+    evidence: Evidence,
+    *,
+    workflow: str = "",
+    satisfied: frozenset[str] = frozenset(),
+    steps: tuple[str, ...] = (),
+    descriptions: dict[str, str] | None = None,
 ) -> list[str]:
-    """The required inputs, in order, that nothing in ``evidence`` supplies."""
+    """The required inputs, in order, that nothing in ``evidence`` supplies.
+
+    ``steps`` and ``descriptions`` are the workflow's own: an owner's input they describe
+    is also present when the message names one of its listed parts.
+    """
+    descriptions = descriptions or {}
     missing = []
     for name in required:
         if name in satisfied or evidence.pinned.get(name, "").strip():
             continue
-        if evidence.reply_is_material and _detector_for(name, workflow) is _material:
+        detector = _detector_for(name, workflow)
+        if evidence.reply_is_material and detector is _material:
             continue
-        if not _detector_for(name, workflow)(evidence):
+        if detector(evidence):
+            continue
+        parts = (
+            described_parts(name, steps, descriptions.get(name, ""))
+            if name not in DETECTORS and detector is not _material
+            else frozenset()
+        )
+        if not (parts and _mentions_a_part(parts, evidence)):
             missing.append(name)
     return missing

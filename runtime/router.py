@@ -148,9 +148,15 @@ def _forbidden_topics(spec: dict) -> list[str]:
 
 
 def _question_for(name: str, workflow: dict) -> str:
+    """One question for a missing input: ours for the built-in inputs, the owner's description for their own."""
     if name in _QUESTIONS:
         return _QUESTIONS[name]
-    return f"Could you share the {name.replace('_', ' ')}?"
+    label = name.replace("_", " ")
+    description = str((workflow.get("input_descriptions") or {}).get(name) or "").strip()
+    if description:
+        first = re.split(r"(?<=[.!?])\s", description, maxsplit=1)[0].rstrip(".!? ")[:200]
+        return f"Could you share the {label} ({first[:1].lower()}{first[1:]})?"
+    return f"Could you share the {label}?"
 
 
 def _scan_text(message: str) -> str:
@@ -181,13 +187,26 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
 
 
 _QUESTION_WORDS = frozenset(QUESTION_NOISE)
-_ASKING = re.compile(r"\?|\b(?:paste|send|share|tell\s+me|give\s+me|let\s+me\s+know|drop|upload|list)\b", re.I)
+_ASKING = re.compile(
+    r"\?|\b(?:paste|send|share|tell\s+me|give\s+me|let\s+me\s+know|drop|upload)\b"
+    r"|(?:^|[.!:\n]\s*|\b(?:please|can\s+you|could\s+you)\s+)list\b",
+    re.I,
+)
 
 
 # The sender leaves the exchange for something else ("ok, different question: ...").
 _TOPIC_CHANGE = re.compile(
     r"\b(?:different|unrelated|new|separate|another|other)\s+(?:question|topic|thing)\b|\b(?:switching|changing)\s+"
     r"(?:gears|topics?|subjects?)\b|\b(?:never\s*mind|forget\s+(?:that|it|about\s+that))\b|^\W*(?:btw|by\s+the\s+way|anyway)\b",
+    re.I,
+)
+
+
+# A reply that makes a request of its own: a question, or a task asked for.
+_NEW_ASK = re.compile(
+    r"\?|\b(?:can|could|would|will)\s+you\b|\b(?:help\s+me|i\s+(?:need|want)\s+(?:you|a|an|some|ideas|help)|"
+    r"give\s+me|show\s+me|tell\s+me)\b|(?:^|[.!\n]\s*)(?:please\s+)?(?:write|draft|plan|make|brainstorm|summari[sz]e|"
+    r"critique|review|evaluate|compare|rank|diagnose|list|create|build|design|explain|suggest)\b",
     re.I,
 )
 
@@ -234,8 +253,9 @@ def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[st
         intent, probability = named, max(scores.probability(named), _NAMED_WORKFLOW)
     earlier = _earlier_request(inp, workflows)
     if earlier is not None:
-        # A reply completes the earlier request unless it clearly asks for something else.
-        if intent == "answer" or probability < 0.5 or intent == earlier[0]:
+        # A reply completes the earlier request unless it clearly asks for something else;
+        # a reply that asks for nothing (only facts, a date, an attempt) asks for nothing else.
+        if intent == "answer" or probability < 0.5 or intent == earlier[0] or not _NEW_ASK.search(inp.message):
             return earlier[0], max(earlier[1], probability), "earlier_request"
     if intent not in workflows:
         intent = "answer"
@@ -455,7 +475,16 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     )
     rubric = (spec.get("decision_policy") or {}).get("rubric_rules") or []
     satisfied = frozenset({"criteria"}) if rubric else frozenset()
-    missing = inputs_missing(required[intent], evidence, workflow=intent, satisfied=satisfied)[:3]
+    workflow = workflows.get(intent, {})
+    steps = tuple(step for step in (workflow.get("steps") or []) if isinstance(step, str))
+    missing = inputs_missing(
+        required[intent],
+        evidence,
+        workflow=intent,
+        satisfied=satisfied,
+        steps=steps,
+        descriptions=workflow.get("input_descriptions") or {},
+    )[:3]
     if (
         missing
         and intent_source == "message"

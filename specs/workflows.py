@@ -9,7 +9,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-WORKFLOW_FIELDS = ("description", "required_inputs", "steps", "template", "output_schema", "examples")
+WORKFLOW_FIELDS = (
+    "description",
+    "required_inputs",
+    "input_descriptions",
+    "steps",
+    "template",
+    "output_schema",
+    "examples",
+)
 
 
 def output_schema_for(name: str) -> str:
@@ -24,6 +32,7 @@ def _builtin(name: str, description: str, required_inputs: list[str], steps: lis
         "template": template,
         "output_schema": output_schema_for(name),
         "examples": [],  # the router's own corpus covers the built-ins
+        "input_descriptions": {},
     }
 
 
@@ -109,6 +118,7 @@ def _custom(name: str) -> dict[str, Any]:
         "template": None,
         "output_schema": output_schema_for(name),
         "examples": [],
+        "input_descriptions": {},
     }
 
 

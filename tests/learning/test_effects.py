@@ -98,6 +98,19 @@ def test_a_workflow_the_spec_lacks_is_added_with_what_the_input_gives(spec):
     assert new["workflow_library"]["term_sheet_review"] == {"examples": ["Review my term sheet"]}
 
 
+def test_input_descriptions_are_merged_into_the_workflows_own(spec):
+    first = _unchanged_after(
+        workflow_step_template_add,
+        spec,
+        {"workflow": "tasting", "required_inputs": ["menu", "guest_count"], "input_descriptions": {"menu": "Dishes"}},
+    )
+    second = _unchanged_after(
+        workflow_step_template_add, first, {"workflow": "tasting", "input_descriptions": {"guest_count": "How many"}}
+    )
+    assert second["workflow_library"]["tasting"]["input_descriptions"] == {"menu": "Dishes", "guest_count": "How many"}
+    assert second["workflow_library"]["tasting"]["required_inputs"] == ["menu", "guest_count"]
+
+
 def test_a_guardrail_rule_extends_the_lists_without_repeats_and_sets_the_rules(spec):
     payload = {
         "forbidden_topics": ["crypto tokens", "politics"],

@@ -39,7 +39,7 @@ def test_payloads_that_fit_their_type_are_kept_as_given(input_type, payload):
             {"workflow": "plan"},
             {
                 "payload": [
-                    "must give at least one of: step, template, required_inputs, output_schema, examples, description"
+                    "must give at least one of: step, template, required_inputs, output_schema, examples, description, input_descriptions"
                 ]
             },
         ),

@@ -750,3 +750,78 @@ def test_a_target_amount_is_the_objective_not_a_budget():
 def test_a_spec_with_null_guardrails_is_routed():
     for guardrails in (None, {"forbidden_topics": None}):
         assert decide("what should I price my app at?", spec={"guardrails": guardrails}).action in set(Action)
+
+
+def test_a_reply_of_facts_alone_completes_the_earlier_request_and_a_new_ask_leaves_it():
+    history = (
+        Turn("user", "can you make me a plan for my geometry final?"),
+        Turn("twin", "Sure! When is the final, what topics does it cover, and how much time can you study each day?"),
+    )
+    reply = "its june 12, covers proofs, similarity and circles. i can do like 40 min on weeknights, more on weekends"
+    decision = decide(reply, history=history)
+    assert (decision.action, decision.intent) == (Action.ANSWER, "plan")
+    switched = decide("actually can you critique my formula sheet instead? it's on my other laptop", history=history)
+    assert switched.intent == "critique"
+    # A twin's answer that mentions a list asks for nothing: what follows is a new request.
+    answered = (
+        Turn("user", "Plan our launch: 3 logos in 90 days, 4 engineers"),
+        Turn("twin", "Month 1: build a target list."),
+    )
+    assert decide("now boil that down to 3 bullets", history=answered).intent != "plan"
+
+
+OWNER_FLOWS = {
+    "workflow_library": {
+        "shot_list": {"required_inputs": ["shoot_type", "key_people"], "examples": ["make me a shot list"]},
+        "planting_plan": {
+            "required_inputs": ["site_conditions", "bed_dimensions"],
+            "steps": ["Confirm bed dimensions and site conditions (aspect, light, soil, moisture)"],
+            "examples": ["planting plan for my border"],
+        },
+        "program_design": {
+            "required_inputs": ["client_profile", "weekly_schedule"],
+            "examples": ["design me a program"],
+        },
+        "itinerary": {"required_inputs": ["destination", "trip_length"], "examples": ["day-by-day itinerary please"]},
+        "day_of_timeline": {
+            "required_inputs": ["key_moments"],
+            "input_descriptions": {
+                "key_moments": "The moments wanted in the day: first look, toasts, dances, cake, exit"
+            },
+            "examples": ["build our day-of timeline"],
+        },
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("message", "workflow", "missing"),
+    [
+        ("Make me a shot list for a sunset family portrait session at the beach: grandparents Ruth and Ed, three "
+         "adult kids and five grandkids", "shot_list", ()),
+        ("Can you make me a shot list?", "shot_list", ("shoot_type", "key_people")),
+        ("Planting plan for my border please: 4 m x 1.5 m against a south wall, sandy soil, full sun",
+         "planting_plan", ()),
+        ("Could you do me a planting plan for my border?", "planting_plan", ("site_conditions", "bed_dimensions")),
+        ("Design me a program: I'm a 54-year-old woman, never lifted, I can train Monday, Wednesday and Friday",
+         "program_design", ()),
+        ("Design me a program please, I want to get stronger", "program_design", ("client_profile", "weekly_schedule")),
+        ("Day-by-day itinerary please for 9 days in Northern Portugal, two of us, no car", "itinerary", ()),
+        ("day-by-day itinerary please, we're so excited", "itinerary", ("destination", "trip_length")),
+        ("Build our day-of timeline: we want a first look, toasts after dinner and a sparkler exit",
+         "day_of_timeline", ()),
+        ("Build our day-of timeline please", "day_of_timeline", ("key_moments",)),
+    ],
+)  # fmt: skip
+def test_an_owner_workflows_inputs_are_recognised_by_what_they_are(message, workflow, missing):
+    decision = decide(message, spec=OWNER_FLOWS)
+    assert decision.intent == workflow
+    assert set(decision.required_inputs_missing) == set(missing)
+    assert decision.action == (Action.CLARIFY if missing else Action.ANSWER)
+
+
+def test_an_owner_input_is_asked_for_in_the_words_of_its_description():
+    decision = decide("Build our day-of timeline please", spec=OWNER_FLOWS)
+    assert decision.clarifying_questions == (
+        "Could you share the key moments (the moments wanted in the day: first look, toasts, dances, cake, exit)?",
+    )

@@ -53,6 +53,36 @@ def test_a_file_that_is_not_an_eval_file_is_refused_clearly(tmp_path):
         eval_file_load(bad)
 
 
+def _twin_file(tmp_path: Path, workflow: dict) -> Path:
+    path = tmp_path / "twin.json"
+    twin = {"name": "Tessa", "persona_spec": {"workflow_library": {"day_of_timeline": workflow}}, "knowledge": []}
+    case = {"id": "t1", "query": "hi", "expected_intent": "answer", "expected_action": "answer"}
+    path.write_text(json.dumps({"twin": twin, "cases": [{**case, "requires_citations": False}]}))
+    return path
+
+
+def test_a_twin_spec_with_notes_of_its_own_loads_and_says_what_it_set_aside(tmp_path):
+    workflow = {
+        "required_inputs": ["ceremony_time"],
+        "example_requests": ["Build our run of show", "We need a wedding day schedule"],
+        "owner_notes": "added after the Lake Lure wedding",
+    }
+    twin, _ = eval_file_load(_twin_file(tmp_path, workflow))
+    loaded = twin.spec["workflow_library"]["day_of_timeline"]
+    assert loaded == {"required_inputs": ["ceremony_time"], "examples": workflow["example_requests"]}
+    assert twin.set_aside == (
+        "spec.workflow_library.day_of_timeline.example_requests (read as examples)",
+        "spec.workflow_library.day_of_timeline.owner_notes",
+    )
+
+
+def test_a_twin_spec_that_does_not_fit_otherwise_is_refused_with_its_field(tmp_path):
+    with pytest.raises(
+        EvalFileError, match=r"spec\.workflow_library\.day_of_timeline\.required_inputs: must be a list"
+    ):
+        eval_file_load(_twin_file(tmp_path, {"required_inputs": "ceremony_time"}))
+
+
 def _run_eval(*args: str) -> str:
     out = io.StringIO()
     try:

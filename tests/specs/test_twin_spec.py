@@ -28,6 +28,7 @@ WORKFLOW_KEYS = {
     "template",
     "output_schema",
     "examples",
+    "input_descriptions",
 }
 
 
@@ -103,6 +104,7 @@ def test_a_spec_workflow_overrides_a_builtin_field_by_field_and_adds_its_own():
         "template": "DD: {company}",
         "output_schema": "workflow.due_diligence.v1",
         "examples": [],
+        "input_descriptions": {},
     }
     assert list(effective)[-1] == "due_diligence"
     effective["answer"]["steps"].append("mutated")

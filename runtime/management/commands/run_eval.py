@@ -48,6 +48,8 @@ class Command(BaseCommand):
                 loaded.append((path, *eval_file_load(path)))
             except EvalFileError as exc:
                 raise CommandError(str(exc)) from exc
+            for key in loaded[-1][1].set_aside:
+                self.stderr.write(f"{path}: set aside {key}: not a persona spec key")
         scratch = tenant_provision(
             schema_name=SCRATCH_SCHEMA, name="Eval scratch", domain="eval-scratch.localhost", owner_username="eval"
         )
