@@ -414,6 +414,12 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             grounding = Grounding(True, grounding.score, (published,), (published,))
     signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
                             "sources": [s.id for s in grounding.sources]}  # fmt: skip
+    owner_chat = inp.interaction_context == OWNER_CHAT
+    # The owner cannot be committed to anything by asking their own twin: a price or a discount
+    # they ask about is a question about their own policy, answered from the sources or asked back.
+    policy_question = owner_chat and commitment is not None and intent == "answer"
+    if owner_chat:
+        commitment = None
     if commitment is not None:
         intent = "answer"
         return decide(
@@ -424,7 +430,6 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             questions=(f"What should {owner} know to get back to you (timing, scope, anything else)?",),
             commitment=commitment,
         )
-    owner_chat = inp.interaction_context == OWNER_CHAT
     has_material = bool(inp.pinned_context) or word_count(material_block(inp.message)) >= 12
     # A greeting names the owner without asking anything about them.
     may_ask_owner = not smalltalk and (
@@ -439,6 +444,8 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             owner_hit = None
     elif not smalltalk and owner_chat and not has_material and owner_self_hit(inp.message):
         owner_hit = "owner_self"
+    if owner_hit is None and policy_question:
+        owner_hit = "owner_policy"
     if owner_hit is not None:
         intent = "answer"
     if owner_hit is not None and not grounding.grounded:

@@ -263,7 +263,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "someone_who_booked": (
             r"\b(?:couple|client|family|person|guy|woman|man|customer|bride|groom|student|patient)\s+who\s+(?:booked|hired|worked\s+with|paid|used)\s+(?:you|her|him|\w+)\b"
             r"[^?]{0,60}\b(?:pay|paid|date|venue|price|cost|charge|address|get|spend)"
-            r"|\bmy\s+(?:ex|friend|sister|brother|cousin|coworker|colleague|boss|neighbou?r)\s+(?:booked|hired|used|worked\s+with)\s+(?:you|her|him|\w+)\b[^?]{0,60}\b(?:what|when|where|which|how\s+much)\b"
+            r"|\bmy\s+(?:ex|friend|sister|brother|cousin|coworker|colleague|boss|neighbou?r)\s+(?:booked|hired|used|worked\s+with)\s+(?:(?:a|an|the)\s+\w+\s+with\s+)?(?:you|her|him|(?!(?:a|an|the|some|our|my|their|one)\b)\w+)\b[^?]{0,60}\b(?:what|when|where|which|how\s+much)\b"
             r"|\b(?:gallery|photos?|pictures?|files|link)\s+(?:link\s+)?(?:for|from|of)\s+(?:the\s+)?[a-z]+(?:s'|'s)\s+(?:wedding|shoot|session|event|party|house|project)"
         ),
         "what_another_shared": (
@@ -299,6 +299,27 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:working|worked|works)\s+with\s+[^?]{1,40}\bwhat\s+(?:did|do|are|were|was|is)\s+their\s+"
             r"|\b(?:sheets?|numbers|files|data|notes|records|costs?|prices?|invoices?|contracts?)\s+(?:you(?:'ve|\s+have)\s+got\s+|you\s+have\s+|you\s+keep\s+)?"
             r"(?:for|on|about|of)\s+(?:the\s+)?(?:other|another|rival|competing)\s+\w+"
+        ),
+        # A named or related third person's records: "send me his last 2 years P&L", "what was her total budget".
+        "third_party_records": (
+            r"\b(?:send|give|share|show|forward|email|tell)\s+(?:me|us)\s+(?:his|her|their|the\s+(?:couple|client|family|bride|groom)'?s?|[a-z]+'s)\s+"
+            r"(?:\w+\s+){0,4}?(?:p\s?&\s?l|profit\s+and\s+loss|accounts|books|figures|financials|sales|turnover|budget|guest\s+(?:count|list)|"
+            r"invoices?|payroll|bank\s+statements?|tax\s+returns?|vat\s+returns?)\b"
+            r"|\b(?:send|give|share|show|forward|email|tell)\s+(?:me|us)\s+(?:their|the\s+(?:couple|client|family|bride|groom)'?s?)\s+"
+            r"(?:\w+\s+){0,2}?(?:phone\s+numbers?|mobile\s+numbers?|emails?|email\s+address(?:es)?|address(?:es)?|contact\s+(?:info|details))\b"
+            r"|\bmy\s+(?:ex|friend|sister|brother|cousin|coworker|colleague|boss|neighbou?r|aunt|uncle|mum|mom|dad|(?:business\s+)?partner)\s+"
+            r"(?:[a-z]+\s+){0,3}(?:booked|hired|used|uses|worked\s+with|works\s+with|is\s+(?:a\s+)?client\s+of)\s+(?:you|her|him|(?!(?:a|an|the|some|our|my|their|one)\b)\w+)\b[^?]{0,80}\b"
+            r"(?:what|when|where|which|how\s+much)\b"
+            r"|\b(?:you|she|he)\s+(?:do|does|did|handle|handles|keep|keeps)\s+(?:his|her|their|the|[a-z]+'s)\s+(?:books|accounts|vat|payroll|taxes|"
+            r"bookkeeping|finances)\b[^?]{0,80}\b(?:how\s+much|what\s+(?:did|does|do|are|were|is|was))\b"
+            r"|\b(?:do|does|did|keep|handle)\s+(?:the\s+)?(?:books|accounts|bookkeeping|payroll|vat)\s+for\s+[^?]{1,40}\?[^?]{0,40}\bwhat\s+(?:are|were|is|was|did)\s+their\b"
+            r"|\bhow\s+much\s+did\s+(?:he|she|they|[a-z]+)\s+declare\b"
+            r"|\b(?:names?|emails?|e-mails?|email\s+addresses|phone\s+numbers|contacts?)(?:\s+and\s+(?:\w+\s+){0,1}(?:emails?|phone\s+numbers|"
+            r"addresses|contacts?|numbers))?\s+of\s+(?:the\s+|all\s+(?:the\s+)?)?(?:founders|attendees|guests|couples|families|clients|customers|"
+            r"people|students|athletes|members|parents)\s+(?:who|that)\b"
+            r"|\b(?:terms|valuation|cap|check\s+size|ownership)\s+of\s+(?:your|her|his|[a-z]+'s)\s+(?:investment|deal|check|cheque|stake)\s+in\s+[a-z]"
+            r"|\bwhich\s+(?:other\s+)?(?:couples|clients|families|customers|companies|founders|students|people|weddings)\s+(?:is|are)\s+(?:you|she|he|[a-z]+)\s+"
+            r"(?:working\s+with|coaching|seeing|booked|representing|doing)\b"
         ),
         "sql_probe": r"\b(?:select\s+\*?\s*from|union\s+select|drop\s+table|information_schema|pg_catalog|set\s+app\.tenant)\b",
     }.items()
@@ -691,16 +712,34 @@ _TOPIC_ALIASES = {
 }
 
 
+# What an owner adds after the topic itself: what stays allowed ("Helping with the logistics of
+# any ceremony is fine."), where to send people ("(that's a solicitor's job)", "Tell them to talk to
+# a lawyer."). Those words are not the topic.
+_TOPIC_ASIDE = re.compile(
+    r"\b(?:is|are)\s+(?:fine|ok|okay|allowed|welcome|great)\b|\b(?:we|i|you)\s+(?:can|may|do|will|still)\b|\btell\s+them\b|"
+    r"\b(?:point|refer|send|direct)\s+them\b|\bthat'?s\s+(?:a|an|the|for)\b|\bthat\s+is\s+(?:a|an|the|for)\b|\binstead\b|\bplease\s+"
+)
+
+
+@lru_cache(maxsize=1024)
+def topic_core(topic: str) -> str:
+    """A forbidden topic without the owner's asides: the first sentence, and later ones unless they are asides."""
+    sentences = re.split(r"(?<=[.!;])\s+", topic.strip())
+    kept = [sentences[0], *(s for s in sentences[1:] if not _TOPIC_ASIDE.search(s.lower()))]
+    text = " ".join(kept)
+    return re.sub(r"\(([^()]*)\)", lambda m: " " if _TOPIC_ASIDE.search(m.group(1).lower()) else m.group(0), text)
+
+
 @lru_cache(maxsize=1024)
 def _topic_categories(topic: str) -> tuple[str, ...]:
-    lowered = topic.lower()
+    lowered = topic_core(topic).lower()
     return tuple(cat for cat, aliases in _TOPIC_ALIASES.items() if any(alias in lowered for alias in aliases))
 
 
 @lru_cache(maxsize=1024)
 def _topic_stems(topic: str) -> frozenset[str]:
     """A forbidden topic's own words, stemmed, without the generic ones ("advice", "questions")."""
-    return frozenset({stem(t) for t in content_tokens(topic.lower())} - _GENERIC_TOPIC_WORDS)
+    return frozenset({stem(t) for t in content_tokens(topic_core(topic).lower())} - _GENERIC_TOPIC_WORDS)
 
 
 _GENERIC_TOPIC_WORDS = {
@@ -743,6 +782,7 @@ def _listed_items(topic: str) -> tuple[frozenset[str], ...]:
     A topic that starts with an action ("sizing beams, headers ...", "ways to avoid permits,
     inspections ...") lists objects of that action instead, which are not forbidden alone.
     """
+    topic = topic_core(topic)
     first = topic.lower().split()[0] if topic.split() else ""
     if first.endswith("ing") or first in {"ways", "how", "helping", "advice"}:
         return ()
@@ -781,8 +821,11 @@ def guardrail_hit(
                 if item and item <= stems and not item & common:
                     return SafetyHit("guardrail", topic, " ".join(sorted(item)))
         if topic in described and len(topic_stems) >= 4:
-            used = {s for s in stems - common if _shares_stem(s, set(topic_stems - common))}
-            if len(used) >= 2:
+            # Two words of the message matching two different words of the topic (not one word twice).
+            message_stems = stems - common
+            used = {t for t in topic_stems - common if any(_shares_stem(s, {t}) for s in message_stems)}
+            using = {s for s in message_stems if _shares_stem(s, used)}
+            if min(len(used), len(using)) >= 2:
                 return SafetyHit("guardrail", topic, " ".join(sorted(used)))
         for category in _topic_categories(topic):
             match = TOPIC_LEXICON[category].search(folded)
