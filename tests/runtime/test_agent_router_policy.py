@@ -887,3 +887,31 @@ def test_in_owner_chat_a_price_or_discount_is_a_question_about_the_owners_own_po
     discount_faq = Source("faq-d", "faq", "Do you discount for charities?", "Yes: 10% off for registered charities.")
     answered = decide(message, interaction_context="owner_chat", sources=(discount_faq,))
     assert answered.action == Action.ANSWER
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I need an exact number for my parents: full planning, 180 guests. What will the total be?",
+        "Another planner quoted us $1,800 for wedding-day management. Can you match that?",
+        "We're ready!! Please send the partial planning contract tonight so we can sign",
+        "Send me over the engagement letter now and I'll sign it tonight. Start me on Plus from Monday please!",
+        "The bank needs a letter from my bookkeeper confirming my turnover. Can you sign one off for me today?",
+        "Write a short note from Maya to my angels saying she's committed $150k to our round",
+    ],
+)
+def test_quotes_matches_contracts_sign_offs_and_notes_in_the_owners_name_escalate(message):
+    assert decide(message).explanation.rule == "escalate.commitment"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what will the weather be like in October in Asheville?",
+        "Can the font on the menu match that of the invitations?",
+        "Send me the contract template you'd suggest founders use for advisors",
+        "Write a note from me to my team saying the launch moved to Friday",
+    ],
+)
+def test_near_misses_of_quotes_contracts_and_notes_are_not_commitments(message):
+    assert decide(message).explanation.rule != "escalate.commitment"
