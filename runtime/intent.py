@@ -70,7 +70,7 @@ _PLEASANTRY = re.compile(
     r"^\W*(?:i\s+)?hope\s+(?:you(?:'re|\s+are)\s+(?:well|doing\s+well|good)|all\s+is\s+well|this\s+(?:\w+\s+)?finds\s+you\s+well)[^.!?\n]{0,20}[.!?]*\s*"
 )
 _LABEL = re.compile(
-    r"^\W*(?:quick\s+|some\s+|a\s+bit\s+of\s+|brief\s+)?(?:background|context|tl;?dr|summary|situation|details)\s*:\s*"
+    r"^\W*(?:(?:quick\s+|some\s+|a\s+bit\s+of\s+|brief\s+)?(?:background|context|tl;?dr|summary|situation|details)|quick\s+(?:one|q|question))\s*:\s*"
 )
 
 

@@ -54,7 +54,9 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|you(?:'re|\s+are)\s+(?:not|no\s+longer)\s+[^.?!]{0,40}\b(?:anymore|any\s+more)\b[^.?!]{0,5}\byou(?:'re|\s+are)\b"
             r"|\b(?:topics?|things|subjects)\s+you\s+(?:were|are|have\s+been)\s+(?:told|instructed|programmed|asked)\s+(?:to\s+avoid|not\s+to)"
             r"|\b(?:exact\s+)?wording\s+of\s+your\s+(?:refusals?|refusal\s+(?:messages|templates)|rules|instructions)"
-            r"|\b(?:your|the)\s+(?:\w+\s+)?(?:do-?not-?say|banned[- ]phrases?|banned\s+words|forbidden[- ]topics|refusal[- ]templates?)(?:\s+(?:and|or)\s+[\w-]+)?\s+lists?\b)"
+            r"|\b(?:your|the)\s+(?:\w+\s+)?(?:do-?not-?say|banned[- ]phrases?|banned\s+words|forbidden[- ]topics|refusal[- ]templates?)(?:\s+(?:and|or)\s+[\w-]+)?\s+lists?\b"
+            r"|\blists?\s+of\s+(?:the\s+|your\s+|all\s+(?:the\s+)?)?(?:banned[- ]phrases?|banned\s+words|do-?not-?say|forbidden[- ]topics|refusal[- ]templates?)"
+            r"|\b(?:words|phrases|topics|rules)\s+you\s+(?:were|are|have\s+been)\s+(?:configured|set\s+up|programmed|loaded|given)\s+with\b)"
         ),
         "jailbreak_mode": (
             r"\b(?:developer|dev|debug|god|admin|sudo|root|maintenance|unrestricted|jailbreak|jailbroken|dan)\s+mode\b"
@@ -200,7 +202,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\bsend\s+(?:me\s+)?(?:their|his|her)\s+(?:metrics|numbers|deck|financials|data|terms|cap\s*table)"
         ),
         "platform_data": (
-            r"\b(?:list|show|read|give|export|dump|tell|name|which|switch|change|access|open)\b[^.?!]{0,40}\b(?:all\s+(?:the\s+)?)?(?:tenants?|customer\s+companies|other\s+twins?|all\s+twins|review\s+queue(?:\s+items)?|other\s+workspaces|every\s+twin)\b"
+            r"\b(?:list|show|read|give|export|dump|tell|name|which|switch|change|access|open|pull\s+up|bring\s+up|fetch|get)\b[^.?!]{0,40}\b(?:all\s+(?:the\s+)?)?(?:tenants?|customer\s+companies|other\s+twins?|all\s+twins|review\s+queue(?:\s+items)?|other\s+workspaces|every\s+twin)\b"
             r"|\bswitch\s+to\s+(?:tenant|workspace|account)\b"
             r"|\b(?:list|show|export|dump|give|send|read|open|access|see|copy)\b[^?]{0,80}\b(?:other|another|the\s+\w+)\s+(?:twins?|tenants?|workspaces?|accounts?)\s+(?:hosted\s+)?(?:here|on\s+(?:this|the)\s+(?:same\s+)?(?:platform|server|system|site))\b"
             r"|\b(?:admin|owner|manager)\s+(?:of|on|for)\s+(?:the\s+)?\w+\s+(?:twin|tenant|workspace)\b[^?]{0,80}\b(?:export|list|show|send|dump|give)\b"
@@ -267,7 +269,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:gallery|photos?|pictures?|files|link)\s+(?:link\s+)?(?:for|from|of)\s+(?:the\s+)?[a-z]+(?:s'|'s)\s+(?:wedding|shoot|session|event|party|house|project)"
         ),
         "what_another_shared": (
-            r"\bwhat\s+(?:\w+\s+){0,3}did\s+(?:the\s+)?(?:other|another|last|previous)\s+(?:\w+\s+){0,2}(?:startup|founder|company|client|team|couple|family)\b"
+            r"\bwhat\s+(?:\w+\s+){0,3}did\s+(?:the\s+)?(?:other|another|last|previous)\s+(?:\w+\s+){0,2}(?:startup|founder|company|client|team|couple|family|buyer|seller|bidder|applicant|candidate|tenant|student|patient)s?\b"
             r"|\b(?:the\s+)?(?:deck|email|notes|numbers|plan|files?|proposal)\s+(?:that\s+)?(?!i\b|we\b|you\b)[a-z]+\s+(?:sent|shared|gave|showed|pitched|emailed)\s+(?:you|her|him|\w+)\b"
             r"|\b(?:from|of)\s+the\s+\w+\s+(?:tenant|workspace)(?:'s)?\b"
             r"|\bwhat\s+did\s+(?:the\s+)?(?:couple|family|client|people|neighbou?rs?|guy|woman|man)\b[^?]{0,60}\bpay\b"
@@ -308,8 +310,10 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:send|give|share|show|forward|email|tell)\s+(?:me|us)\s+(?:their|the\s+(?:couple|client|family|bride|groom)'?s?)\s+"
             r"(?:\w+\s+){0,2}?(?:phone\s+numbers?|mobile\s+numbers?|emails?|email\s+address(?:es)?|address(?:es)?|contact\s+(?:info|details))\b"
             r"|\bmy\s+(?:ex|friend|sister|brother|cousin|coworker|colleague|boss|neighbou?r|aunt|uncle|mum|mom|dad|(?:business\s+)?partner)\s+"
-            r"(?:[a-z]+\s+){0,3}(?:booked|hired|used|uses|worked\s+with|works\s+with|is\s+(?:a\s+)?client\s+of)\s+(?:you|her|him|(?!(?:a|an|the|some|our|my|their|one)\b)\w+)\b[^?]{0,80}\b"
+            r"(?:[a-z]+\s+){0,3}(?:booked|hired|used|uses|worked\s+with|works\s+with|is\s+(?:a\s+)?client\s+of|pitched|talked\s+to|spoke\s+(?:to|with)|met\s+with|"
+            r"(?:bought|sold|rented|listed)\s+(?:\w+\s+){0,3}(?:through|with|from))\s+(?:you|her|him|(?!(?:a|an|the|some|our|my|their|one)\b)\w+)\b[^?]{0,120}\b"
             r"(?:what|when|where|which|how\s+much)\b"
+            r"|\b(?:transcript|log|record|summary|notes)\s+of\s+what\s+(?:you|she|he)\s+(?:told|said\s+to|sent|gave)\s+(?:him|her|them)\b"
             r"|\b(?:you|she|he)\s+(?:do|does|did|handle|handles|keep|keeps)\s+(?:his|her|their|the|[a-z]+'s)\s+(?:books|accounts|vat|payroll|taxes|"
             r"bookkeeping|finances)\b[^?]{0,80}\b(?:how\s+much|what\s+(?:did|does|do|are|were|is|was))\b"
             r"|\b(?:do|does|did|keep|handle)\s+(?:the\s+)?(?:books|accounts|bookkeeping|payroll|vat)\s+for\s+[^?]{1,40}\?[^?]{0,40}\bwhat\s+(?:are|were|is|was|did)\s+their\b"
@@ -795,6 +799,17 @@ def _listed_items(topic: str) -> tuple[frozenset[str], ...]:
     return tuple(found) if len(items) >= 2 else ()
 
 
+# Mentions of a topic that are not asking about it: "(not asking for tax advice lol)", the sender's
+# market ("tax-prep firms", "legal tech", "stock traders"), and politics inside a company.
+_NOT_THE_TOPIC = re.compile(
+    r"\b(?:not|never)\s+(?:asking|looking)\s+(?:you\s+)?(?:for|about)\s+[^.,;:()!?\n]{0,40}"
+    r"|\b(?:tax|legal|law|stock|medical|health|healthcare|crypto|investment|political|dental|clinical|insurance|fintech)[- ]"
+    r"(?:prep\b|software|apps?|platforms?|tools?|tech|firms?|compan(?:y|ies)|startups?|industry|market|space|sector|saas|api|traders?|"
+    r"customers|clients|practices|offices|clinics|teams?|brokerages?|professionals|accountants|season)\b"
+    r"|\b(?:office|internal|cofounder|co-founder|team|company|workplace|board|startup)\s+politics\b"
+)
+
+
 def guardrail_hit(
     text: str,
     forbidden_topics: list[str],
@@ -810,7 +825,7 @@ def guardrail_hit(
     leaving out ``common`` words: those the twin's own sources use a lot ("resume"
     for a career coach) say what the twin is about, not what it refuses.
     """
-    folded = fold(text)
+    folded = _NOT_THE_TOPIC.sub(" ", fold(text))
     stems = {stem(token) for token in content_tokens(folded)}
     for topic in forbidden_topics:
         topic_stems = _topic_stems(topic)
