@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from sklearn.metrics import precision_recall_fscore_support
 
 from runtime.contract import Action, RoutingDecision
-from specs.schema import persona_spec_errors, persona_spec_without_unknown_keys
+from specs.schema import persona_spec_drop_unknown_keys, persona_spec_errors
 
 SCHEMA_PATH = Path(settings.BASE_DIR) / "eval" / "eval_cases.schema.json"
 DEMO_SPEC_PATH = Path(settings.BASE_DIR) / "specs" / "fixtures" / "demo_persona_spec.json"
@@ -42,7 +42,7 @@ class EvalTwin:
 _EXAMPLE_KEY = re.compile(r"example|phrasing|utterance|sample")
 
 
-def eval_spec_fit(spec: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
+def eval_spec_fit(spec: dict[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
     """An eval twin's spec as the persona spec schema takes it, and what was changed to get there.
 
     Eval files are written by hand, often with notes of their own beside the spec's keys. A
@@ -50,10 +50,10 @@ def eval_spec_fit(spec: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
     unknown key is set aside (and reported) rather than failing the whole file. Anything
     else that does not fit is an error.
     """
-    spec = copy.deepcopy(spec) if isinstance(spec, dict) else spec
+    spec = copy.deepcopy(spec)
     moved: list[str] = []
-    library = spec.get("workflow_library") if isinstance(spec, dict) else None
-    for name, workflow in (library or {}).items() if isinstance(library, dict) else ():
+    library = spec.get("workflow_library")
+    for name, workflow in library.items() if isinstance(library, dict) else ():
         if not isinstance(workflow, dict):
             continue
         for key in [k for k in workflow if k != "examples" and _EXAMPLE_KEY.search(k)]:
@@ -61,10 +61,7 @@ def eval_spec_fit(spec: Any) -> tuple[dict[str, Any], tuple[str, ...]]:
             if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
                 workflow["examples"] = [*(workflow.get("examples") or []), *workflow.pop(key)][:100]
                 moved.append(f"spec.workflow_library.{name}.{key} (read as examples)")
-    if isinstance(spec, dict):
-        spec, removed = persona_spec_without_unknown_keys(spec)
-    else:
-        removed = []
+    removed = persona_spec_drop_unknown_keys(spec)
     errors = persona_spec_errors(spec)
     if errors:
         first = next(iter(errors.items()))

@@ -313,6 +313,7 @@ DETECTORS: dict[str, Callable[[Evidence], bool]] = {
 _WORKFLOW_DETECTORS: dict[tuple[str, str], Callable[[Evidence], bool]] = {("brainstorm", "goal"): _ideas_goal}
 
 
+@lru_cache(maxsize=512)
 def _detector_for(name: str, workflow: str = "") -> Callable[[Evidence], bool]:
     if (workflow, name) in _WORKFLOW_DETECTORS:
         return _WORKFLOW_DETECTORS[(workflow, name)]
@@ -472,16 +473,17 @@ _LISTED = re.compile(r"\(([^()]{3,160})\)|:\s*([^.;:]{3,160})")
 _LIST_NOISE = frozenset({"etc", "e", "g", "eg", "ie", "not", "any", "if", "known", "some", "more", "less", "other"})
 
 
-def _listed_parts(text: str) -> set[str]:
-    """The stemmed words of the lists in ``text`` (in parentheses, after a colon, or the text itself as a list)."""
-    parts: set[str] = set()
-    for listed in [m.group(1) or m.group(2) for m in _LISTED.finditer(text)] or [text]:
-        items = [i.strip() for i in re.split(r",|\bor\b|\band\b|/", listed) if i.strip()]
-        if len(items) >= 2:
-            parts.update(
-                stem(t) for item in items for t in tokens(item) if t not in STOP_WORDS and t not in _LIST_NOISE
-            )
-    return parts
+def _item_stems(listed: str) -> set[str]:
+    """The stemmed words of ``listed`` when it is a list of two items or more ("aspect, light, soil")."""
+    items = [i for i in re.split(r",|\bor\b|\band\b|/", listed) if i.strip()]
+    if len(items) < 2:
+        return set()
+    return {stem(t) for item in items for t in tokens(item) if t not in STOP_WORDS and t not in _LIST_NOISE}
+
+
+def _lists_in(text: str) -> list[str]:
+    """The lists ``text`` holds in parentheses or after a colon."""
+    return [m.group(1) or m.group(2) for m in _LISTED.finditer(text)]
 
 
 @lru_cache(maxsize=256)
@@ -493,11 +495,12 @@ def described_parts(name: str, steps: tuple[str, ...], description: str = "") ->
     ("Confirm bed dimensions and site conditions (aspect, light, soil, moisture)").
     """
     words = {stem(w) for w in re.split(r"[_\W]+", name.lower()) if w and w not in STOP_WORDS}
-    parts = _listed_parts(description) if description else set()
-    for step in steps:
-        step_words = {stem(t) for t in tokens(step)}
-        if words and words <= step_words:
-            parts |= {p for m in _LISTED.finditer(step) for p in _listed_parts(m.group(0).lstrip(":( ").rstrip(")"))}
+    # A description is all about the input: its lists, or the description itself as one.
+    lists = (_lists_in(description) or [description]) if description else []
+    lists += [
+        listed for step in steps if words and words <= {stem(t) for t in tokens(step)} for listed in _lists_in(step)
+    ]
+    parts = set().union(*map(_item_stems, lists))
     return frozenset(parts - words - {stem(w) for w in _GENERIC})
 
 

@@ -354,11 +354,19 @@ def test_a_new_question_that_says_so_leaves_the_clarification_exchange():
     assert decide("the one I pasted yesterday", history=history).intent == "summarize"
 
 
-def test_a_diagnosis_with_the_numbers_before_and_after_has_its_problem_statement():
-    decision = decide(
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the numbers before and after
         "Trials convert at 4% now versus 11% in Q1; we moved the trial from 30 to 7 days in April and removed "
-        "the onboarding call. Why?"
-    )
+        "the onboarding call. Why?",
+        # a problem in a runner's words
+        "every long run the last 3 weeks i completely run out of gas around mile 15. doing 18 milers at 9:30 pace, "
+        "40 miles a week total, whats causing it",
+    ],
+)
+def test_a_problem_told_in_the_senders_own_words_is_diagnosed_with_its_problem_statement(message):
+    decision = decide(message)
     assert (decision.action, decision.intent) == (Action.ANSWER, "diagnose")
 
 
@@ -533,14 +541,6 @@ def test_stock_picks_legal_disputes_and_blood_boosting_are_refused_in_other_word
 def test_a_lower_price_named_and_an_intro_asked_for_outright_escalate():
     assert decide("Could you do the coaching for $150 a month instead?").explanation.rule == "escalate.commitment"
     assert decide("please intro me to Dev Patel, her old cofounder").explanation.rule == "escalate.commitment"
-
-
-def test_a_problem_in_runners_words_is_a_problem_statement():
-    decision = decide(
-        "every long run the last 3 weeks i completely run out of gas around mile 15. doing 18 milers at 9:30 pace, "
-        "40 miles a week total, whats causing it"
-    )
-    assert (decision.action, decision.intent) == (Action.ANSWER, "diagnose")
 
 
 def test_an_instruction_to_the_assistant_hidden_in_an_html_comment_is_refused():

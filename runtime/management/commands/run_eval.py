@@ -49,7 +49,7 @@ class Command(BaseCommand):
             except EvalFileError as exc:
                 raise CommandError(str(exc)) from exc
             for key in loaded[-1][1].set_aside:
-                self.stderr.write(f"{path}: set aside {key}: not a persona spec key")
+                self.stderr.write(f"{path}: not a persona spec key: {key}")
         scratch = tenant_provision(
             schema_name=SCRATCH_SCHEMA, name="Eval scratch", domain="eval-scratch.localhost", owner_username="eval"
         )
