@@ -78,6 +78,8 @@ class Vocabulary:
 
     documents: int
     frequency: dict[str, int]
+    # How the sources refer to the owner, "she" or "he", when they clearly lean one way.
+    pronoun: str | None = None
 
     @cached_property
     def common_terms(self) -> frozenset[str]:
@@ -87,12 +89,22 @@ class Vocabulary:
         return frozenset(QUESTION_NOISE) | {term for term, count in self.frequency.items() if count >= often}
 
 
+_SHE = re.compile(r"\b(?:she|her|hers|herself)\b", re.I)
+_HE = re.compile(r"\b(?:he|him|his|himself)\b", re.I)
+
+
+def pronoun_of(text: str) -> str | None:
+    """ "she" or "he" when ``text`` uses one at least twice as often as the other; None otherwise."""
+    she, he = len(_SHE.findall(text)), len(_HE.findall(text))
+    return "she" if she > 2 * he else "he" if he > 2 * she else None
+
+
 def vocabulary_of(texts: list[str], owner_names: tuple[str, ...] = ()) -> Vocabulary:
     frequency: dict[str, int] = {}
     for text in texts:
         for term in _key_stems(text, owner_names):
             frequency[term] = frequency.get(term, 0) + 1
-    return Vocabulary(len(texts), frequency)
+    return Vocabulary(len(texts), frequency, pronoun_of(" ".join(texts)))
 
 
 @dataclass(frozen=True)
@@ -137,7 +149,39 @@ _OWNER_SELF = re.compile(
 )
 
 
-def owner_specific_hit(text: str, owner_names: tuple[str, ...], *, owner_chat: bool = False) -> str | None:
+# "does she take board seats?" asks about the owner when the owner is a "she" and nobody else is named.
+_PRONOUN_ASK = {
+    pronoun: re.compile(
+        rf"\b(?:does|did|is|was|has|had|will|would|can|could)\s+{pronoun}\b(?!\s+(?:think|mean|say)\b)"
+        rf"|\b{pronoun}\s+(?:usually|ever|typically|normally|generally|still|only|personally)\b"
+    )
+    for pronoun in ("she", "he")
+}
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:my|our|his|her|their|the|a|an|this|that)\s+(?:[\w-]+\s+){0,2}(?:co-?founders?|wife|husband|partner|spouse|"
+    r"daughter|son|kid|child|mom|mum|dad|mother|father|sister|brother|friend|boss|manager|colleague|teacher|coach|"
+    r"advisor|adviser|mentor|investor|lead|client|customer|girlfriend|boyfriend|fianc\w*|aunt|uncle|cousin|niece|nephew|"
+    r"grand\w+|dog|cat|puppy|kitten|pup|horse|rabbit|bird|tutor|trainer|agent|landlord|neighbou?r|doctor|vet|nurse|"
+    r"contractor|builder|planner|photographer|designer|accountant|lawyer|recruiter|candidate|hire|employee|student|"
+    r"guy|girl|woman|man|lady|person|someone|baby|toddler|teen|teenager|boy|pet|bride|groom|host|owner)\b"
+)
+_NAME_AS_SUBJECT = re.compile(
+    r"\b([A-Z][a-z]{2,})(?:'s|\s+(?:is|was|has|had|said|says|told|thinks|wants|keeps|does|did|will|can|won't|doesn't))\b"
+)
+
+
+def pronoun_asks_about_owner(text: str, pronoun: str, owner_names: tuple[str, ...]) -> bool:
+    """A question about "she"/"he" that can only mean the owner: the owner's pronoun, and no one else in sight."""
+    folded = fold(text)
+    pattern = _PRONOUN_ASK.get(pronoun)
+    if pattern is None or not pattern.search(folded) or _SOMEONE_ELSE.search(folded):
+        return False
+    return not any(match.group(1).lower() not in owner_names for match in _NAME_AS_SUBJECT.finditer(text))
+
+
+def owner_specific_hit(
+    text: str, owner_names: tuple[str, ...], *, owner_chat: bool = False, pronoun: str | None = None
+) -> str | None:
     folded = fold(text)
     for name, pattern in _OWNER_PATTERNS.items():
         if name == "owner_third_person":
@@ -153,6 +197,8 @@ def owner_specific_hit(text: str, owner_names: tuple[str, ...], *, owner_chat: b
             return "owner_named_possessive" if found.group(0).startswith(f"{owner}'s") else "owner_named"
     if owner_chat and _OWNER_SELF.search(folded):
         return "owner_self"
+    if not owner_chat and pronoun and pronoun_asks_about_owner(text, pronoun, owner_names):
+        return "owner_pronoun"
     return None
 
 
@@ -345,9 +391,12 @@ def grounding_for(
     """
     found = _grounding_for(question, sources, owner_names, vocabulary)
     asked = question_part(question)
-    if not found.grounded and asked:
+    if asked:
         narrowed = _grounding_for(asked, sources, owner_names, vocabulary)
-        if narrowed.grounded or (narrowed.related and not found.related):
+        if not found.grounded and (narrowed.grounded or (narrowed.related and not found.related)):
+            return narrowed
+        # The preamble's words ("we're a B2B team") can ground what the question itself does not ask.
+        if found.grounded and not narrowed.grounded and len(_key_stems(asked, owner_names)) >= 2:
             return narrowed
     return found
 
@@ -387,14 +436,16 @@ def _grounding_for(
         else:
             score = max(coverage(texts[source.id]), plain)
         scored.append((score, source))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+    # Ties go by content, never by the random id, so the same sources always give the same answer.
+    scored.sort(key=lambda pair: (-pair[0], pair[1].kind != "faq", pair[1].title, pair[1].text, pair[1].id))
     best = scored[0][0] if scored else 0.0
     # One shared word is chance, not grounding: a lone key term must be in an FAQ question or a title.
     needed = 0.53 if len(keys) >= 2 else 1.0
-    supporting = tuple(source for score, source in scored if score >= max(needed, best - 0.15))[:3]
+    supporting = tuple(source for score, source in scored if score >= max(needed, best - 0.15))
     if len(keys) == 1:
         (key,) = keys
         supporting = tuple(s for s in supporting if _matches(key, _key_stems(s.title, owner_names)))
+    supporting = supporting[:3]
     if _CURRENT_OR_FUTURE.search(fold(question)):
         # Only an FAQ entry whose question asks the same thing answers for the present.
         supporting = tuple(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from runtime.contract import Action, Explanation, RoutingDecision
@@ -25,6 +26,7 @@ from runtime.grounding import (
     is_vague,
     owner_self_hit,
     owner_specific_hit,
+    pronoun_of,
 )
 from runtime.inputs import ELSEWHERE, Evidence, inputs_missing, is_material_input, material_block
 from runtime.intent import IntentScores, intent_model_for, request_part
@@ -90,6 +92,18 @@ def owner_names_of(spec: dict) -> tuple[str, ...]:
     return (name, *name.split()) if name else ()
 
 
+@lru_cache(maxsize=256)
+def _bio_pronoun(bio: str) -> str | None:
+    return pronoun_of(bio)
+
+
+def owner_pronoun_of(spec: dict, vocabulary: Vocabulary | None) -> str | None:
+    """How the owner is referred to ("she" or "he"): by their bio, else by their sources."""
+    return _bio_pronoun(str((spec.get("identity_voice") or {}).get("bio") or "")) or (
+        vocabulary.pronoun if vocabulary is not None else None
+    )
+
+
 _NEVER_SHARE = re.compile(
     r"\b(?:never|don't|do\s+not|no)\s+(?:share|disclose|discuss|reveal|talk\s+about|mention|give\s+out|comment\s+on)\s+(.+)",
     re.I,
@@ -102,6 +116,31 @@ _OWN_SERVICE = re.compile(
     r"\b(?:you|your|coaching|sessions?|consult\w*|programs?|packages?|audits?|reviews?|engagements?|retainers?|"
     r"working\s+with|hire|hiring|services?|calls?|memberships?|plans?)\b"
 )
+
+
+# Prices, discounts and refunds are terms an owner publishes; asking what they are is not asking
+# for one. Asking to be given one ("can you knock 20% off?") still is.
+_PUBLISHED_TERMS = {
+    "price": re.compile(r"[$\u20ac\u00a3]\s?\d|\b\d+\s?(?:dollars|euros|pounds|usd|eur|gbp)\b"),
+    "discount": re.compile(r"\bdiscount\w*|\d+\s?%\s+off\b|\breduced\b|\bconcession\w*"),
+    "refund": re.compile(r"\brefund\w*|\bmoney\s+back\b|\breimburs\w*"),
+}
+_POLICY_QUESTION = re.compile(
+    r"\b(?:do|does)\s+(?:you|she|he|\w+)\s+(?:do|offer|have|give|run|provide|charge|allow)\b|\b(?:is|are)\s+there\s+(?:a|an|any)\b"
+    r"|\bwhat\s+(?:do|does|would)\s+(?:you|she|he|\w+)\s+charge\b|\bhow\s+much\s+(?:is|are|does|do|would)\b"
+    r"|\b(?:do|would|will)\s+(?:i|we)\s+get\b|\bwhat(?:'s|\s+is|\s+are)\s+(?:your|the|her|his)\s+(?:[\w-]+\s+){0,2}(?:policy|rates?|prices?|fees?|terms)\b"
+    r"|\bwhat\s+happens\s+(?:if|when)\b|\bhow\s+(?:does|do)\s+(?:the\s+)?(?:refunds?|discounts?|cancell?ations?)\s+work\b"
+)
+_ASKS_TO_BE_GIVEN = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|she|he|\w+)\s+(?:please\s+)?(?:give|knock|do\s+(?:it|me|us)|make|take|waive|refund|"
+    r"lower|match|let|throw|cut|drop|send|confirm|agree|honou?r|apply)\b|\bi\s+(?:want|need|would\s+like|'d\s+like|expect)\b"
+    r"|\bplease\b|\b(?:can|could|may)\s+(?:i|we)\s+(?:have|get)\b"
+)
+
+
+def _asks_for_policy(message: str) -> bool:
+    folded = fold(message)
+    return bool(_POLICY_QUESTION.search(folded)) and not _ASKS_TO_BE_GIVEN.search(folded)
 
 
 def _faq_answering(
@@ -269,6 +308,32 @@ def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[st
     return intent, probability, "message"
 
 
+# Asking the twin to do a piece of work, as opposed to asking it something.
+_TASK_ASK = re.compile(
+    r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|help\s+(?:me\s+)?)?(?:write|draft|plan|make|brainstorm|summari[sz]e|"
+    r"critique|review|evaluate|compare|rank|diagnose|create|build|design|suggest|recommend|put\s+together|come\s+up|"
+    r"figure|look|check|go\s+through|walk|tear|rate|score|assess|analy[sz]e|outline|map|draw|sketch|list|sum|boil|"
+    r"prepare|give|help|tell\s+me\s+(?:why|what(?:'s|\s+is)\s+wrong))\b"
+    r"|(?:^|[.!?\n]\s*)(?:please\s+)?(?:write|draft|plan|make|brainstorm|summari[sz]e|critique|review|evaluate|compare|"
+    r"rank|diagnose|create|build|design|suggest|recommend|give\s+me|help\s+me|tear|rip|rate|score|assess|analy[sz]e|"
+    r"outline|map\s+out|draw\s+up|list|tl;?dr|sum\s+up|check|fix|figure\s+out)\b"
+    r"|\b(?:i\s+(?:need|want|would\s+like|'d\s+like)|looking\s+for)\s+(?:a|an|some|your)\s+\w+"
+    r"|\bwhat(?:'s|\s+is|\s+would\s+be|\s+should\s+be)\s+(?:the|a|my|our)\s+(?:game\s+)?(?:plan|strategy|roadmap|verdict|diagnosis)\b",
+    re.I,
+)
+# How sure a workflow must be before a question without any ask for work is taken as that workflow.
+_QUESTION_AS_TASK = 0.6
+
+
+def _plain_question(message: str, probability: float) -> bool:
+    """A question the classifier only half ties to a task: answered, not met with a request for inputs."""
+    if "?" not in message:
+        return False
+    if message.rstrip().endswith("?") and probability < _UNSURE_TASK:
+        return True
+    return probability < _QUESTION_AS_TASK and not _TASK_ASK.search(fold(message))
+
+
 def _workflow_of_pinned(pinned: dict[str, str], workflows: dict) -> str | None:
     """The one workflow whose required inputs the pinned context names, if exactly one."""
     owners = {name for key in pinned for name, wf in workflows.items() if key in (wf.get("required_inputs") or [])}
@@ -407,6 +472,13 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     if commitment is None and intent == "answer" and not inp.pinned_context:
         # With no task that takes material, text after a colon is the sender's own words too.
         commitment = commitment_hit(inp.message)
+    if (
+        commitment in _PUBLISHED_TERMS
+        and _asks_for_policy(inp.message)
+        and any(_PUBLISHED_TERMS[commitment].search(fold(f"{s.title} {s.text}")) for s in grounding.sources)
+    ):
+        # "Do you do a sibling discount?" asks what the owner's published terms say; the sources say it.
+        commitment = None
     published = _faq_answering(commitment, inp.message, grounding.sources + inp.sources, owner_names)
     if published is not None:
         commitment = None
@@ -437,7 +509,9 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     )
     owner_hit = None
     if may_ask_owner:
-        owner_hit = owner_specific_hit(_own_words(inp.message), owner_names, owner_chat=owner_chat)
+        owner_hit = owner_specific_hit(
+            _own_words(inp.message), owner_names, owner_chat=owner_chat, pronoun=owner_pronoun_of(spec, inp.vocabulary)
+        )
         # A likely task that says "what do you think of my page" is the task; one that names the owner
         # ("does Ray have kids? any of them planning to join him?") asks about the owner.
         if intent != "answer" and probability >= _LIKELY_TASK and owner_hit != "owner_named":
@@ -495,8 +569,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     if (
         missing
         and intent_source == "message"
-        and probability < _UNSURE_TASK
-        and inp.message.rstrip().endswith("?")
+        and _plain_question(inp.message, probability)
         and not any(is_material_input(name) for name in missing)
     ):
         # A plain question the classifier only half ties to a task is answered, not met with a

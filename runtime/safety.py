@@ -25,7 +25,8 @@ _SECRET_OBJECT = (
     r"(?:system\s*prompt|system\s*message|initial\s*prompt|original\s*prompt|hidden\s*prompt|pre-?prompt|meta\s*prompt"
     r"|(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial)\s+"
     r"(?:instructions?|config(?:uration)?|settings|rules|prompt|spec(?:ification)?|guidelines|directives)"
-    r"|(?:json|config\w*|yaml|settings|prompt|spec)\s+(?:that\s+)?you\s+(?:were|are)\s+(?:loaded|deployed|configured|initiali[sz]ed|given|started|booted)\s+with"
+    r"|(?:json|config\w*|yaml|settings|prompt|spec|instructions|rules)(?:\s+(?:and|&)\s+\w+)?\s+(?:that\s+)?you\s+(?:were|are)\s+(?:loaded|deployed|configured|initiali[sz]ed|given|started|booted|set\s+up)\s+with"
+    r"|(?:json|yaml|text|contents?|dump|copy)\s+of\s+(?:your|the|its)\s+(?:config\w*|settings|setup|spec\w*|rules|instructions|prompt)"
     r"|persona\s*spec(?:ification)?|twin\s*spec|spec\s*json|guardrails?\s*(?:list|config)?"
     r"|config(?:uration)?\s*(?:file|json|yaml)|instructions\s+(?:you\s+were\s+given|above|you\s+follow)"
     r"|rules\s+you\s+(?:follow|were\s+given|operate\s+under)|prompt\s+you\s+were\s+given|your\s+instructions"
@@ -45,7 +46,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
         "role_change": (
             r"\b(?:you\s+are\s+(?:now|no\s+longer)|from\s+now\s+on,?\s+(?:you|act|respond|behave)"
             r"|act\s+as\s+(?:if\s+you\s+(?:were|are|have)|an?\s+(?:unrestricted|unfiltered|uncensored|different|new|evil|rogue|jailbroken))"
-            r"|pretend\s+(?:that\s+)?(?:you\s+(?:are|have|were)|to\s+be)\s+(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|different|another|evil|rogue|ai|assistant|system|admin|developer|chatgpt|gpt|model|without)"
+            r"|pretend\s+(?:that\s+)?(?:you(?:'re|\s+are|\s+have|\s+were)|to\s+be)\s+(?:an?\s+)?(?:\w+'s\s+)?(?:unrestricted|unfiltered|uncensored|different|another|evil|rogue|ai|assistant|system|admin|developer|chatgpt|gpt|model|without)"
             r"|role-?play\s+as\s+(?:an?\s+)?(?:unrestricted|unfiltered|ai|assistant|system|admin|evil|rogue|hacker)"
             r"|pretend\s+(?:that\s+)?you\s+(?:have\s+no|don'?t\s+have|are\s+not\s+bound|can\s+ignore|aren'?t)"
             r"|you'?re\s+(?:now\s+)?(?:\w+'s\s+)?(?:evil|rogue|unfiltered|unrestricted|jailbroken|uncensored|dark|shadow)\s+(?:twin|version|clone|self|mode)"
@@ -82,7 +83,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|(?<=\w)_(?:api_key|secret|token|password)\b"
             r"|\b(?:first|initial|earliest|very\s+first)\s+(?:message|text|instructions?|prompt|lines?)\s+(?:in|of)\s+(?:your|the|this)\s+(?:context|conversation|window|memory|prompt)"
             r"|\bin\s+your\s+context\s+(?:window|before)"
-            r"|\byour\s+(?:instructions|prompt|directives|programming|rules(?!\s+(?:for|on|about|of|when|around|as)\b))\b"
+            r"|\byour\s+(?:instructions(?!\s+(?:for|on|about)\s+(?:the|my|our|a|an|how|using|\w+ing)\b)|prompt|directives|programming|rules(?!\s+(?:for|on|about|of|when|around|as)\b))\b"
             r"|\b[a-z]+_(?:url|key|secret|token|password|dsn)\b"
             r"|\b(?:environment|env)\s+variables?\b"
             r"|\b(?:show|print|reveal|display|dump|output|give|leak|repeat)\s+(?:me\s+)?(?:the\s+|your\s+)?(?:system\s*prompt|hidden\s+prompt|initial\s+prompt)"
@@ -806,9 +807,10 @@ def _listed_items(topic: str) -> tuple[frozenset[str], ...]:
     items = re.split(r",|\bor\b|\band\b", topic.lower())
     found = []
     for item in items:
-        words = {stem(t) for t in content_tokens(item)} - _GENERIC_TOPIC_WORDS
-        if len(words) == 1 and len(next(iter(words))) >= 5:
-            found.append(frozenset(words))
+        tokens = [t for t in content_tokens(item) if stem(t) not in _GENERIC_TOPIC_WORDS]
+        # "writing or posting fake reviews": a lone action word names what is done to the listed thing.
+        if len(tokens) == 1 and len(stem(tokens[0])) >= 5 and not tokens[0].endswith("ing"):
+            found.append(frozenset({stem(tokens[0])}))
     return tuple(found) if len(items) >= 2 else ()
 
 
@@ -816,6 +818,7 @@ def _listed_items(topic: str) -> tuple[frozenset[str], ...]:
 # market ("tax-prep firms", "legal tech", "stock traders"), and politics inside a company.
 _NOT_THE_TOPIC = re.compile(
     r"\b(?:not|never)\s+(?:asking|looking)\s+(?:you\s+)?(?:for|about)\s+[^.,;:()!?\n]{0,40}"
+    r"|\bnot\s+(?:the\s+)?[\w-]+\s+ones\b|\b(?:out[- ]of|free\s+of|no)[- ]copyright\b|\bcopyright[- ](?:free|expired)\b"
     r"|\b(?:tax|legal|law|stock|medical|health|healthcare|crypto|investment|political|dental|clinical|insurance|fintech)[- ]"
     r"(?:prep\b|software|apps?|platforms?|tools?|tech|firms?|compan(?:y|ies)|startups?|industry|market|space|sector|saas|api|traders?|"
     r"customers|clients|practices|offices|clinics|teams?|brokerages?|professionals|accountants|season)\b"
