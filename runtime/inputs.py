@@ -338,7 +338,9 @@ def _detector_for(name: str, workflow: str = "") -> Callable[[Evidence], bool]:
     return mentions_name
 
 
-_KIND_WORDS = frozenset({"type", "kind", "style", "format", "category", "occasion", "theme", "genre", "sort"})
+_KIND_WORDS = frozenset(
+    {"type", "kind", "style", "format", "category", "occasion", "theme", "genre", "sort", "focus", "topic", "subject"}
+)
 
 
 def _stated(pattern: re.Pattern[str]) -> Callable[[Evidence], bool]:
@@ -405,7 +407,7 @@ _PLACE = re.compile(
 )
 _LENGTH = re.compile(
     r"\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|few)\s*(?:-\s*)?(?:days?|nights?|weeks?|"
-    r"months?|hours?|hrs?)\b|\b(?:a\s+)?(?:weekend|fortnight|long\s+weekend)\b"
+    r"months?|hours?|hrs?|min(?:ute)?s?)\b|\b(?:a\s+)?(?:weekend|fortnight|long\s+weekend)\b"
 )
 _ATTEMPT = re.compile(
     r"\bi\s+(?:did|tried|got|wrote|think|thought|put|used|started|set|said|subtracted|added|divided|multiplied|made)\b|\bmy\s+(?:answer|attempt|"

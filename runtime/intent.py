@@ -152,6 +152,12 @@ def _workflow_examples(name: str, workflow: dict) -> list[str]:
     ]
     if workflow.get("description"):
         examples.append(str(workflow["description"]))
+    # The owner's steps say in their own trade's words what the work is about ("Shortlist three pieces
+    # that fit the level and the occasion"), and a request names what it brings: the inputs.
+    examples += [str(step) for step in workflow.get("steps") or [] if isinstance(step, str) and step.strip()]
+    inputs = [str(i).replace("_", " ") for i in workflow.get("required_inputs") or []]
+    if inputs:
+        examples.append(f"{words} for my {' and '.join(inputs)}")
     return examples
 
 

@@ -288,7 +288,7 @@ def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[st
     """The workflow asked for, its probability, and where it came from (message or an earlier request)."""
     intent, probability = scores.top
     named = _named_workflow(inp.message, workflows)
-    if named is not None and named != intent:
+    if named is not None:
         intent, probability = named, max(scores.probability(named), _NAMED_WORKFLOW)
     earlier = _earlier_request(inp, workflows)
     if earlier is not None:
@@ -313,7 +313,7 @@ _TASK_ASK = re.compile(
     r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|help\s+(?:me\s+)?)?(?:write|draft|plan|make|brainstorm|summari[sz]e|"
     r"critique|review|evaluate|compare|rank|diagnose|create|build|design|suggest|recommend|put\s+together|come\s+up|"
     r"figure|look|check|go\s+through|walk|tear|rate|score|assess|analy[sz]e|outline|map|draw|sketch|list|sum|boil|"
-    r"prepare|give|help|tell\s+me\s+(?:why|what(?:'s|\s+is)\s+wrong))\b"
+    r"prepare|give|help|work\s+out|calculate|compute|cost|price|estimate|run|do|tell\s+me\s+(?:why|what(?:'s|\s+is)\s+wrong))\b"
     r"|(?:^|[.!?\n]\s*)(?:please\s+)?(?:write|draft|plan|make|brainstorm|summari[sz]e|critique|review|evaluate|compare|"
     r"rank|diagnose|create|build|design|suggest|recommend|give\s+me|help\s+me|tear|rip|rate|score|assess|analy[sz]e|"
     r"outline|map\s+out|draw\s+up|list|tl;?dr|sum\s+up|check|fix|figure\s+out)\b"
@@ -327,11 +327,7 @@ _QUESTION_AS_TASK = 0.6
 
 def _plain_question(message: str, probability: float) -> bool:
     """A question the classifier only half ties to a task: answered, not met with a request for inputs."""
-    if "?" not in message:
-        return False
-    if message.rstrip().endswith("?") and probability < _UNSURE_TASK:
-        return True
-    return probability < _QUESTION_AS_TASK and not _TASK_ASK.search(fold(message))
+    return "?" in message and probability < _QUESTION_AS_TASK and not _TASK_ASK.search(fold(message))
 
 
 def _workflow_of_pinned(pinned: dict[str, str], workflows: dict) -> str | None:

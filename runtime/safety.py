@@ -826,6 +826,17 @@ _NOT_THE_TOPIC = re.compile(
 )
 
 
+_DESCRIBED_TRADE = re.compile(
+    r"\b(medical|legal|law|tax|health|healthcare|clinical|immigration|financial|investment|insurance|political|religious|"
+    r"dental|veterinary|pharma\w*|visa|medication|nutrition|diet|mental[- ]health)[- ]([a-z]+)\b"
+)
+
+
+def _names_the_trade(word: str, common: frozenset[str]) -> bool:
+    """A noun the twin's own sources use a lot ("translation"), not an adverb or a filler word."""
+    return len(word) >= 5 and not word.endswith("ly") and stem(word) in common
+
+
 def guardrail_hit(
     text: str,
     forbidden_topics: list[str],
@@ -842,6 +853,10 @@ def guardrail_hit(
     for a career coach) say what the twin is about, not what it refuses.
     """
     folded = _NOT_THE_TOPIC.sub(" ", fold(text))
+    if common:
+        # "legal translation" to a translator, "medical interpreting" to an interpreter: a topic's word
+        # that describes the twin's own trade names the work, not the advice.
+        folded = _DESCRIBED_TRADE.sub(lambda m: " " if _names_the_trade(m.group(2), common) else m.group(0), folded)
     stems = {stem(token) for token in content_tokens(folded)}
     for topic in forbidden_topics:
         topic_stems = _topic_stems(topic)

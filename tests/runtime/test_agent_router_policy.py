@@ -1147,3 +1147,68 @@ def test_asking_what_the_published_discount_is_is_answered_and_asking_for_one_es
 )
 def test_a_question_with_a_sentence_after_it_is_still_a_plain_question_unless_it_asks_for_work(message, action):
     assert decide(message).action == action
+
+
+TRADE_FLOWS = {
+    **SPEC,
+    "workflow_library": {
+        "sequence": {
+            "steps": [
+                "Confirm the class focus, its duration and the students' level",
+                "Warm up the joints the poses will load, then build to a peak pose and cool down",
+            ],
+            "required_inputs": ["class_focus", "duration"],
+        },
+        "planting_plan": {
+            "steps": ["Confirm bed dimensions and site conditions (aspect, light, soil, moisture)"],
+            "required_inputs": ["site_conditions", "bed_dimensions"],
+        },
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("message", "workflow", "missing"),
+    [
+        ("Can you put together a 45-minute mat pilates sequence for beginners? Focus on core and posture.",
+         "sequence", ()),
+        ("Could you sequence a class for me?", "sequence", ("class_focus", "duration")),
+        ("I need a planting plan for a bed that's 3 m by 1 m. What should go in it?", "planting_plan",
+         ("site_conditions",)),
+    ],
+)  # fmt: skip
+def test_a_duration_in_minutes_and_a_focus_are_inputs_and_a_question_after_a_request_is_part_of_it(
+    message, workflow, missing
+):
+    decision = decide(message, spec=TRADE_FLOWS)
+    assert (decision.intent, decision.required_inputs_missing) == (workflow, missing)
+
+
+def test_a_topic_word_that_describes_the_twins_own_trade_is_not_the_topic():
+    spec = {**SPEC, "guardrails": {"forbidden_topics": ["legal advice on contracts or court cases", "medical advice"]}}
+    vocabulary = vocabulary_of(
+        ["I translate legal documents.", "Translation rates per word.", "Certified translation takes 3 days."]
+    )
+    for message in ("Plan my move from IT localisation into legal translation, please.", "medical translation rates?"):
+        assert decide(message, spec=spec, vocabulary=vocabulary).action != Action.REFUSE, message
+    assert decide("Would a court actually enforce my non-compete?", spec=spec, vocabulary=vocabulary).action == (
+        Action.REFUSE
+    )
+
+
+def test_an_owner_workflow_is_recognised_in_the_words_of_its_steps():
+    spec = {
+        **SPEC,
+        "workflow_library": {
+            "menu_costing": {
+                "steps": [
+                    "Convert every ingredient to cost per unit actually plated",
+                    "Apply yield loss to proteins and produce",
+                    "Compute plate cost and food-cost % at the current or proposed price",
+                ],
+                "required_inputs": ["recipe_with_quantities", "ingredient_costs"],
+            }
+        },
+    }
+    decision = decide("Can you work out the plate cost and food-cost % of my fish tacos?", spec=spec)
+    assert (decision.intent, decision.action) == ("menu_costing", Action.CLARIFY)
