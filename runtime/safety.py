@@ -77,7 +77,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
         "your_secret_object": (
             r"\b(?:your|the\s+twin's|this\s+(?:twin|bot|assistant)'s)\s+(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial|system|real|private|entire)\s+"
             r"(?:instructions?|config(?:uration)?|settings|rules|prompt|spec(?:ification)?|guidelines|directives|policies|programming|setup|parameters)"
-            r"|\b(?:your|the|its)\s+(?:system\s*prompt|system\s*message|initial\s*prompt|pre-?prompt|meta\s*prompt|workflow[_ ]library|rubric\s+weights|decision[_ ]policy|persona[_ ]spec|twin[_ ]spec|spec\s+json|guardrails?|refusal\s+(?:rules|templates)|forbidden[_ ]topics|faq[_ ]library|escalation[_ ]rules?|deterministic[_ ]rules|banned[_ ]phrases|do[_ ]not[_ ]say\s+list|routing\s+(?:config|rules|thresholds)|thresholds|(?:raw|routing|router|model|twin|bot)\s+config(?:uration)?)\b"
+            r"|\b(?:your|the|its)\s+(?:system\s*prompt|system\s*message|initial\s*prompt|pre-?prompt|meta\s*prompt|workflow[_ ]library|rubric\s+weights|decision[_ ]policy|persona[_ ]spec|twin[_ ]spec|spec\s+json|guardrails?|refusal[\s_]+(?:rules|templates)|forbidden[_ ]topics|faq[_ ]library|escalation[_ ]rules?|deterministic[_ ]rules|banned[_ ]phrases|do[_ ]not[_ ]say\s+list|routing\s+(?:config|rules|thresholds)|thresholds|(?:raw|routing|router|model|twin|bot)\s+config(?:uration)?)\b"
             r"|\bif\s+you\s+(?:had|have)\s+(?:a|an|any)\s+(?:system\s+prompt|hidden\s+(?:prompt|instructions|rules)|instructions)"
             r"|\b(?:api|secret|access|auth)[\s_-]*(?:keys?|tokens?)\s+(?:do\s+you|you)\s+(?:have|use|store|know|hold)"
             r"|(?<=\w)_(?:api_key|secret|token|password)\b"
@@ -108,9 +108,11 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:olvida|ignora|ignore[sz]?|oublie[sz]?|ignoriere|vergiss|esque[cç]a|ignorar)\s+(?:todas\s+|toutes\s+|alle\s+|todas\s+as\s+)?"
             r"(?:tus|las|sus|tes|vos|les|deine|ihre|die|suas|as|seus|os)\s+(?:\w+\s+)?(?:reglas|instrucciones|r[eè]gles|instructions|regeln|anweisungen|regras|instru[cç][oõ]es)"
             r"|\b(?:prompt|mensaje|instrucciones)\s+(?:de|del)\s+sistema\b|\bprompt\s+(?:syst[eè]me|do\s+sistema)\b|\bsystem-?prompt\b"
+            r"|\b(?:d[eé]sactive[sz]?|desactiva|deaktiviere|desative)\s+(?:\w+\s+){0,2}(?:garde-fous|filtres|r[eè]gles|reglas|filtros|regeln|filter|sicherheits\w*|guardrails)"
+            r"|\bconfigura(?:tion|ción|ção)\s+(?:cach[eé]e|oculta|secr[eè]te|secreta|interna)|\bversteckte\s+konfiguration"
         ),
         "system_tag": (
-            r"(?:<\s*/?\s*system\s*>|\[\s*system\s*\]|###\s*system|<\|im_start\|>|\bsystem\s*override\b|\badmin\s*override\b"
+            r"(?:<\s*/?\s*system\s*>|\[\s*system\s*\]|###\s*system|<\|im_start\|>|\bsystem[\s_]*override\b|\badmin[\s_]*override\b"
             r"|(?:^|\n)\s*(?:system|admin|operator|developer|root)\s*(?:message|note|notice)?\s*:"
             r"|\bnew\s+(?:policy|rule|instruction)s?\s+from\s+(?:the\s+)?(?:operator|admin|developer|system|owner|maya)"
             r"|\b(?:operator|developer|owner|root|sudo)\s+(?:override|mode|access|command)"
@@ -207,6 +209,25 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\bswitch\s+to\s+(?:tenant|workspace|account)\b"
             r"|\b(?:list|show|export|dump|give|send|read|open|access|see|copy)\b[^?]{0,80}\b(?:other|another|the\s+\w+)\s+(?:twins?|tenants?|workspaces?|accounts?)\s+(?:hosted\s+)?(?:here|on\s+(?:this|the)\s+(?:same\s+)?(?:platform|server|system|site))\b"
             r"|\b(?:admin|owner|manager)\s+(?:of|on|for)\s+(?:the\s+)?\w+\s+(?:twin|tenant|workspace)\b[^?]{0,80}\b(?:export|list|show|send|dump|give)\b"
+        ),
+        "client_list": (
+            r"\b(?:tell|show|give|send|share|pull\s+up|bring\s+up|export|dump|read|forward|access|let\s+me\s+see|get\s+me)\b[^.?!]{0,30}"
+            r"\b(?:her|his|their|your|\w+'s|the)\s+(?:[\w-]+\s+)?(?:client|customer|student|member|patient|contact|mailing|subscriber|attendee|guest)\s+"
+            r"(?:list|lists|database|roster|register|emails|spreadsheet)\b"
+        ),
+        "another_twin": (
+            r"\b(?:switch|connect|log|move|take)\s+(?:me\s+)?(?:over\s+)?(?:to|into)\s+(?:her|his|their|the|another|a\s+different|that)\s+(?:[\w'-]+\s+){0,3}twin\b"
+            r"|\b(?:chat\s+logs?|conversations?|transcripts?|messages|chats|history)\s+(?:from|of|on|in)\s+(?:the|another|her|his|their|\w+'s)\s+(?:[\w&'-]+\s+){0,4}twin\b"
+            r"|\b(?:another|other|different)\s+(?:\w+\s+){0,2}(?:twin|tenant)\b[^.?!]{0,80}\b(?:client|customer|student)s?\b"
+        ),
+        "work_done_for_someone": (
+            r"\b(?:send|forward|share|show|give)\s+(?:me\s+)?(?:a\s+copy\s+of\s+)?(?:the|their|his|her)\s+(?:[\w-]+\s+){0,3}"
+            r"(?:you|she|he)\s+(?:did|made|wrote|translated|prepared|designed|built|drew|shot|produced|drafted)\s+for\b"
+        ),
+        "parties_records": (
+            r"\b(?:send|forward|share|show|give|email|pass|pull\s+up|bring\s+up|get)\s+(?:me\s+)?(?:all\s+)?(?:the\s+|their\s+)?(?:[\w-]+\s+){0,2}"
+            r"(?:students?|clients?|customers?|patients?|members?|participants?|attendees?|trainees?|guests?)(?:'s?|s')\s+(?:[\w-]+\s+){0,2}"
+            r"(?:forms?|questionnaires?|records?|notes|files|details|data|emails?|numbers?|addresses|results|reports?|histories|logs|contacts?)\b"
         ),
         "others_deal_terms": (
             r"\b(?:terms|valuations?|caps?|cap\s*tables?|check\s+size|ownership|equity|discount|pro\s*rata)\b[^.?!]{0,50}"
@@ -370,6 +391,7 @@ _FIRMS = (
 _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     "medical": (
         r"medic(?:al|ine|ation|ations)",
+        r"should\s+(?:i|she|he|we|they)\s+(?:go\s+(?:back\s+)?to|see|call)\s+(?:the\s+|a\s+|her\s+|his\s+|my\s+)?(?:hospital|doctor|gp|a&e|er|emergency\s+room)",
         r"(?:broke|broken|sprained|twisted|dislocated|fractured|hurt|injured)\s+(?:my|his|her|their|a)\s+"
         r"(?:arm|wrist|leg|ankle|finger|toe|hand|foot|rib|nose|collarbone|back|knee|shoulder|hip|neck)",
         r"fractur\w*",
@@ -472,7 +494,9 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"divorce",
         r"immigration",
         r"visas?\s+(?:status|applications?|sponsorship|rules|requirements|eligib\w*|expir\w*|overstay\w*|denied|refused)",
-        r"(?:get|apply\s+for|qualify\s+for|lose|renew)\s+(?:a|an|my|the)\s+(?:\w+\s+)?visa",
+        r"(?:get|apply\s+for|qualify\s+for|lose|renew)\s+(?:a|an|my|the|her|his)\s+(?:[\w-]+\s+){0,2}visa",
+        r"(?:residence|work|settlement)\s+permits?\s+(?:renewal|application|expir\w*|runs?\s+out|rules|requirements)",
+        r"(?:renewal|application)\s+is\s+(?:still\s+)?pending",
         r"copyright",
         r"trademarks?",
         r"defamation",
@@ -611,6 +635,10 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     ),
     "diet": (
         r"diet\s+pills?",
+        r"(?:lose|losing|drop|dropping|shed|shedding)\s+(?:\d+\s?(?:kg|kgs|kilos?|lbs?|pounds|stone)|(?:the\s+|some\s+)?weight)",
+        r"calorie\s+(?:deficit|count\w*|targets?|intake)",
+        r"intermittent\s+fasting",
+        r"keto\w*",
         r"weight[- ]loss\s+(?:pills?|drugs?|meds|shots?|injections?)",
         r"fat\s+burners?",
         r"appetite\s+suppress\w*",
@@ -618,6 +646,27 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"phentermine",
         r"ozempic",
         r"wegovy",
+    ),
+    "supplements": (
+        r"supplements?",
+        r"magnesium",
+        r"ashwagandha",
+        r"melatonin",
+        r"creatine",
+        r"protein\s+powders?",
+        r"collagen",
+        r"vitamin\s+[a-z]\d?",
+        r"(?:what|which|how\s+much)\s+(?:\w+\s+)?(?:dose|dosage)",
+    ),
+    "mental_health": (
+        r"(?:be|act\s+as)\s+my\s+(?:therapist|counsell?or|psychologist)",
+        r"therapy\s+sessions?",
+        r"cbt\b",
+        r"counsell?ing\s+sessions?",
+        r"(?:my|her|his|their)\s+(?:anxiety|depression|panic\s+attacks|ocd|ptsd|trauma)",
+        r"suicid\w*",
+        r"self[- ]harm\w*",
+        r"eating\s+disorders?",
     ),
     "drugs": (
         r"prescription",
@@ -696,7 +745,9 @@ _TOPIC_ALIASES = {
     "religion": ("religio", "faith"),
     "gossip": ("gossip", "rumor", "rumour", "competitor"),
     "investors": ("investor", "funds", "vcs", "venture"),
-    "diet": ("diet", "weight loss", "pills"),
+    "diet": ("diet", "weight loss", "pills", "nutrition"),
+    "supplements": ("supplement",),
+    "mental_health": ("mental health", "mental-health", "therapy", "therapist", "counsel", "psycholog", "psychiatr"),
     "drugs": ("prescription", "drug", "medication", "cannabis", "controlled"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
