@@ -369,11 +369,58 @@ def _everyday_discount(term: str) -> float:
 _CURRENT_OR_FUTURE = re.compile(
     r"\b(?:this|next|coming)\s+(?:year|month|week|season|spring|summer|fall|autumn|winter|quarter)\b|\bupcoming\b|"
     r"\b(?:are|will)\s+you\s+(?:going|planning|running|attending|speaking|coming|hosting|travell?ing|doing|be)\b|"
-    r"\bthese\s+days\b|\bright\s+now\b|\bcurrently\b|\bnowadays\b|\b(?:do|are)\s+you\s+still\b"
+    r"\bthese\s+days\b|\bright\s+now\b|\bcurrently\b|\bnowadays\b|\b(?:do|are)\s+you\s+still\b|"
+    r"\b(?:is|are)\s+(?:the|your|her|his|it|they)\s+(?:[\w-]+\s+){0,3}going\s+to\s+be\b|\bplanning\s+to\b|"
+    r"\bwill\s+(?:the|there|it|they)\s+(?:[\w-]+\s+){0,4}(?:still\s+)?(?:be|run|happen|go|take\s+place)\b"
 )
+
+# What kind of fact a question asks for: a source that never states one does not answer it
+# ("how old is Biscuit?" beside a note that only says Biscuit comes to class).
+_ASKS_NUMBER = re.compile(
+    r"\bhow\s+(?:many|much|old|often|big|tall|far)\b|\bwhat\s+(?:grade|percentage|score|age|year|valuation|price)\b|\bfor\s+how\s+much\b"
+)
+_ASKS_NAME = re.compile(
+    r"^\W*(?:(?:and|so|but|ok)\s+)?(?:who\b(?!(?:'s|\s+is)\s+(?:right|wrong|correct))|which\s+(?:[\w-]+\s+)?(?:company|companies|fund|firm|school|university|college|"
+    r"nursery|agency|studio|gym|brand|person|coach|trainer|investor|buyer|bank|supplier|vendor|shop|store|course|program(?:me)?)\b)"
+    r"|\bwho\s+(?:bought|acquired|coached|trained|taught|founded|owns|runs|was|were|is)\b|\bwhat\s+was\s+the\s+name\b"
+)
+_ASKS_PLACE = re.compile(
+    r"^\W*where\s+(?:did|do|does|is|was|are|were)\b(?![^?]*\b(?:stand|draw\s+the\s+line)\b)|\bin\s+which\s+(?:city|country|town)\b"
+)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|dozen|half|once|twice|single|couple)\b",
+    re.I,
+)
+_PROPER = re.compile(r"(?<![.!?:]\s)(?<!^)(?<!\n)\b[A-Z][a-z]+(?:[A-Z]\w+)?\b")
 
 
 _SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+
+
+def _kind_asked(question: str) -> re.Pattern[str] | None:
+    asked = question_part(question) or question
+    for sentence in (m.group(0).strip() for m in _SENTENCE.finditer(fold(asked))):
+        if _ASKS_NUMBER.search(sentence):
+            return _NUMBER
+        if _ASKS_NAME.search(sentence) or _ASKS_PLACE.search(sentence):
+            return _PROPER
+    return None
+
+
+def _states_kind(kind: re.Pattern[str], source: Source, keys: frozenset[str], owner_names: tuple[str, ...]) -> bool:
+    """Whether the source's sentences about the question's terms state a fact of the kind asked."""
+    text = source.text if source.kind == "faq" else f"{source.title}. {source.text}"
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(text)]
+    about = [s for s in sentences if any(_matches(k, _key_stems(s, owner_names)) for k in keys)] or sentences
+    owners = {n for name in owner_names for n in name.split()}
+    for sentence in about:
+        found = kind.findall(sentence)
+        if kind is _PROPER:
+            found = [w for w in found if w.lower() not in owners and w.lower() not in STOP_WORDS and w != "I"]
+        if found:
+            return True
+    return False
 
 
 def question_part(text: str) -> str:
@@ -454,6 +501,9 @@ def _grounding_for(
         supporting = tuple(
             s for s in supporting if s.kind == "faq" and coverage(_key_stems(s.title, owner_names)) >= needed
         )
+    kind = _kind_asked(question)
+    if kind is not None:
+        supporting = tuple(s for s in supporting if _states_kind(kind, s, keys, owner_names))
     grounded = bool(supporting) and best >= needed
     related = tuple(source for score, source in scored if score >= _RELATED)[:3]
     return Grounding(grounded, round(best, 3), supporting if grounded else (), supporting if grounded else related)
