@@ -49,7 +49,7 @@ _SMALLTALK = re.compile(
     r"ty|thx|cheers|cool|great|awesome|nice|perfect|ok(?:ay)?|got\s+it|bye|goodbye|see\s+you|see\s+ya|have\s+a\s+(?:good|nice|great)\s+\w+|"
     r"how\s+are\s+you(?:\s+doing)?(?:\s+today)?|how'?s\s+it\s+going|what'?s\s+up|nice\s+to\s+meet\s+you|who\s+are\s+you|what\s+(?:can|do)\s+you\s+do|"
     r"what\s+are\s+you|are\s+you\s+(?:a\s+)?(?:bot|ai|real|human|robot)|lol|haha\w*|:\)|wait|so|um+|oh|ah|"
-    r"(?:am\s+i|is\s+this|are\s+you)\s+(?:talking\s+to\s+|chatting\s+with\s+)?(?:a\s+|an\s+|the\s+)?(?:bot|ai|human|real\s+\w+|robot|person|machine)(?:\s+or\s+(?:a\s+|an\s+|the\s+)?(?:bot|ai|human|real\s+\w+|robot|person))?|"
+    r"(?:am\s+i|is\s+this|are\s+you)\s+(?:actually\s+|really\s+)?(?:talking\s+to\s+|chatting\s+with\s+|speaking\s+(?:to|with)\s+)?(?:a\s+|an\s+|the\s+)?(?:bot|ai|human|real\s+\w+|robot|person|machine|{owner})(?:\s+or\s+(?:is\s+this\s+|are\s+you\s+|just\s+)?(?:a\s+|an\s+|the\s+)?(?:bot|ai|human|real\s+\w+|robot|person|machine))?|"
     r"(?:(?:mr|mrs|ms|miss|dr|doctor|coach|prof)\.?\s+)?(?:{owner})|\W)*[\s!.?:)]*$"
 )
 

@@ -126,7 +126,9 @@ _PROBLEM = re.compile(
     r"\d+(?:\.\d+)?\s?%\s+(?:now\s+)?(?:vs\.?|versus|compared\s+(?:to|with)|down\s+from|up\s+from|from)\s+\d+|"
     r"run(?:ning)?\s+out\s+of\s+(?:gas|steam|energy|cash|money)|bonk\w*|hit(?:ting)?\s+the\s+wall|fad(?:e|es|ed|ing)|"
     r"not\s+getting\s+(?:any\s+)?(?:faster|better|stronger|results|replies|traction)|(?:way|much|a\s+lot)\s+harder|"
-    r"feels?\s+(?:hard|heavy|awful|off|wrong))\b"
+    r"feels?\s+(?:hard|heavy|awful|off|wrong|cramped|stiff|tight|weird))\b"
+    r"|\b(?:every\s+time|again|whenever|growl\w*|bump\w*|cramp\w*|hurts?|pain\w*|stiff\w*|wee(?:s|ing)?|pee(?:s|ing)?|"
+    r"snap\w*|bit(?:e|es|ing|ten)|bark\w*|crack\w*|buzz\w*|nois\w*|flicker\w*|freez\w*|glitch\w*|rattl\w*|squeak\w*)\b"
 )
 _CONTEXT = re.compile(
     r"(?:\d|\b(?:since|last|past|this|next)\s+(?:week|month|quarter|year|sprint|release|launch|season|few)|\b(?:q[1-4]|yesterday|"
@@ -144,19 +146,21 @@ _CONSTRAINTS = re.compile(
     r"\b(?:by|before|until)\s+(?:the\s+end\s+of\s+)?(?:q[1-4]|january|february|march|april|may|june|july|august|september|october|"
     r"november|december|next\s+\w+|end\s+of|christmas|summer|spring|fall|autumn|winter|\d)|\bdeadline|\btimeline|\btime\s*frame|"
     r"\b\d+\s*(?:hours?|hrs?|min(?:ute)?s?|days?|weeks?|months?)\b|\bteam\s+of\s+\w+|\b(?:just|only)\s+(?:me|us|two|three|\d)|\bsolo\b|\bby\s+myself|"
+    r"\b(?:i|we)\s+only\s+(?:have|get|can)\b|\bonly\s+(?:have|got)\b|"
     r"\b\d+\s+(?:people|engineers|devs|developers|employees|staff|designers|marketers|contractors|volunteers)|\bheadcount|"
     r"\bpart[- ]time|\bfull[- ]time|\bno\s+(?:money|budget|team|engineers|time)|\blimited\b|\bconstrain\w*|\brisk\w*|"
     r"\bcan'?t\s+(?:spend|afford|hire|take)|\bat\s+most|\bno\s+more\s+than|\bmax(?:imum)?\b|\bwhile\s+(?:working|keeping|still)|"
     r"\bwithout\s+(?:hiring|raising|spending|quitting))"
 )
 _OBJECTIVE = re.compile(
+    r"\bso\s+(?:that\s+)?(?:[\w']+\s+){0,2}(?:can|could|will|is|are|gets?|learns?|stops?)\b|"
     r"\b(?:goal|aim|objective|target|outcome|want\s+to|wanna|hoping\s+to|hope\s+to|trying\s+to|need\s+to|plan\s+to|so\s+that|"
     r"in\s+order\s+to|launch|reach|hit|grow|get\s+to|achieve|raise|hire|ship|run\s+(?:a|my|our|the)|finish|complete|move|"
     r"migrate|open|start|build|double|triple|increase|reduce|cut|improve|prepare\s+for|transition|switch|learn|pass|win|land|close)\b"
 )
 _AUDIENCE = re.compile(
     r"\b(?:for|to|at|towards|targeting|aimed\s+at|addressed\s+to)\s+(?:my|our|the|a|an|all|new|potential|prospective|existing|"
-    r"current|future|some|these|those|\w+'s)?\s*(?:\w+\s+)?(?:investors?|vcs?|angels?|team|teammates|customers?|users?|board|employees|"
+    r"current|future|some|these|those|\w+'s)?\s*(?:[\w-]+\s+){0,2}(?:investors?|vcs?|angels?|team|teammates|customers?|users?|board|employees|"
     r"staff|manager|boss|clients?|readers?|audience|students?|parents?|runners?|followers?|subscribers?|recruiters?|hiring\s+managers?|"
     r"landlord|partners?|co-?founders?|founders?|community|members?|donors?|volunteers?|colleagues?|engineers?|developers?|"
     r"designers?|leads?|prospects?|buyers?|suppliers?|vendors?|press|journalists?|reporters?|mentors?|advisors?|professors?|"
@@ -171,6 +175,7 @@ _AUDIENCE = re.compile(
     r"outreach|follow-?up)\s+(?:\w+\s+){0,2}(?:to|for)\s+(?!get\b|ask\b|announce\b|make\b|help\b|explain\b|me\b|us\b|myself\b|you\b|a\s+\w+\s+(?:call|meeting))\w+"
     r"|\b(?:on|for)\s+(?:linkedin|twitter|x|instagram|tiktok|facebook|our\s+blog|my\s+blog|the\s+website|product\s+hunt|reddit|hacker\s+news)\b"
     r"|\baudience\s+is|\breaders\s+are|\bwho\s+(?:will|would)\s+read|\b(?:it'?s|its)\s+(?:for|going\s+to)\s+\w+"
+    r"|\baudience\s*:|\baimed\s+at\s+\w+|\b(?:in|on|to)\s+(?:my|our|the)\s+(?:[\w-]+\s+){0,3}(?:group\s+chat|chat|channel|slack|discord|forum|whatsapp\s+group)\b"
 )
 _AUDIENCE_REPLY = re.compile(
     r"^\s*(?:it'?s\s+(?:for|to)\s+)?(?:(?:our|my|the|all|existing|current|new|potential|prospective|every|some)\s+)*(?:[\w-]+\s+){0,2}"
@@ -183,7 +188,8 @@ _GOAL = re.compile(
     r"remind|inform|celebrate|congratulate|propose|negotiate|book|schedule|attract|grow|boost|increase|reduce|improve|name|"
     r"find|help|make|get|keep|win|turn|drive|land|secure|book|bring|cut|save|hit|reach|recover|re-?engage|nudge|"
     r"confirm|clarify|push|move|close|start|stop|build|encourage|motivate|celebrate|mark|welcome|onboard|warm\s+up)|"
-    r"asking\s+(?:\w+\s+){0,2}(?:for|to)|encouraging|convincing|persuading|reminding|welcoming|promoting|announcing|inviting|thanking|explaining|requesting|pitching|introducing|declining|rejecting|turning\s+down|"
+    r"asking\s+(?:\w+\s+){0,2}(?:for|to|if|whether)|telling|letting\s+\w+\s+know|saying\s+(?:that|we|i|our|the)|"
+    r"(?:need|want|get)\s+(?:her|him|them|people|everyone|customers|clients|the\s+\w+)\s+to|bio|biography|toast|eulogy|tagline|slogan|vows|encouraging|convincing|persuading|reminding|welcoming|promoting|announcing|inviting|thanking|explaining|requesting|pitching|introducing|declining|rejecting|turning\s+down|"
     r"about\s+(?:a|an|the|my|our|how|why|what|\w+ing)|ideas?\s+(?:for|to|on|about)|ways\s+to|names?\s+for|how\s+to|"
     r"announce|announcement|invite|invitation|intro(?:duce|duction)?|thank|thank-you|update\s+on|launch|promote|follow[- ]up|"
     r"apolog\w*|rejection|reminder|congratulat\w+|welcome|referral|renewal|upsell|want\s+(?:to|more|a|an|them|people|customers)|"

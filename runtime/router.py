@@ -281,6 +281,14 @@ def _named_workflow(message: str, workflows: dict) -> str | None:
         parts = [stem(p) for p in name.lower().split("_") if p]
         if len(parts) >= 2 and all(p in words for p in parts):
             return name
+        # A one-word name counts when it is a word of the owner's trade ("sequence", "itinerary") asked for,
+        # not one that names the sender's own material ("critique the itinerary I attached").
+        if len(parts) == 1 and len(parts[0]) >= 6 and parts[0] in words:
+            if not re.search(
+                rf"\b(?:my|our|this|that|the|your|his|her|their)\s+(?:[\w-]+\s+)?{re.escape(parts[0])}",
+                fold(request_part(message)),
+            ):
+                return name
     return None
 
 
@@ -321,13 +329,20 @@ _TASK_ASK = re.compile(
     r"|\bwhat(?:'s|\s+is|\s+would\s+be|\s+should\s+be)\s+(?:the|a|my|our)\s+(?:game\s+)?(?:plan|strategy|roadmap|verdict|diagnosis)\b",
     re.I,
 )
+# A question without its question mark ("whats in the care plan and how much is it").
+_QUESTION_SHAPE = re.compile(
+    r"^\W*(?:what|whats|what's|how|hows|how's|when|where|who|which|is|are|do|does|did|can\s+i|could\s+i|should\s+i|"
+    r"will\s+(?:you|she|he|it|there)|would\s+(?:you|she|he|it))\b"
+)
 # How sure a workflow must be before a question without any ask for work is taken as that workflow.
 _QUESTION_AS_TASK = 0.6
 
 
 def _plain_question(message: str, probability: float) -> bool:
     """A question the classifier only half ties to a task: answered, not met with a request for inputs."""
-    return "?" in message and probability < _QUESTION_AS_TASK and not _TASK_ASK.search(fold(message))
+    folded = fold(message)
+    asks = "?" in message or _QUESTION_SHAPE.match(folded)
+    return bool(asks) and probability < _QUESTION_AS_TASK and not _TASK_ASK.search(folded)
 
 
 def _workflow_of_pinned(pinned: dict[str, str], workflows: dict) -> str | None:
@@ -440,6 +455,9 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     owner_names = owner_names_of(spec)
     owner = str(((spec.get("identity_voice") or {}).get("name")) or "the owner")
     smalltalk = is_smalltalk(inp.message, owner_names)
+    if smalltalk and intent_source == "message":
+        # "am I talking to a bot?" asks for no piece of work, whatever words it shares with one.
+        intent = "answer"
     vague = (
         not smalltalk
         and intent_source == "message"

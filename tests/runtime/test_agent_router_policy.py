@@ -1310,3 +1310,50 @@ def test_plans_and_what_will_still_be_running_are_not_answered_by_static_notes()
     ):
         assert decide(message, sources=(retreat,)).explanation.signals["grounding"]["grounded"] is False, message
     assert decide("Where is Maya's retreat?", sources=(retreat,)).action == Action.ANSWER
+
+
+@pytest.mark.parametrize(
+    ("message", "missing"),
+    [
+        ("Write a short email to my Thursday group letting them know next week's class moves to the Rec Ground.", ()),
+        ("Could you write a WhatsApp message to my grandmother? I need her to go to the registry office for me.", ()),
+        ("Draft a short decline to a consumer-app founder who pitched me. Goal: a fast, clear no.", ()),
+        ("Please write a short bio for the festival programme. It's for the audience at the Kettleby festival.", ()),
+        ("write a hype msg i can post in my sat study group chat the night before the test, to get everyone hyped", ()),
+        ("Write a short email to my customers.", ("goal",)),
+    ],
+)
+def test_a_writing_tasks_goal_and_audience_in_everyday_words(message, missing):
+    decision = decide(message)
+    assert (decision.intent, decision.required_inputs_missing) == ("write", missing)
+
+
+@pytest.mark.parametrize(
+    ("message", "missing"),
+    [
+        ("Bramble growls and goes stiff if anyone walks past while she's eating. We've had her 6 weeks.", ()),
+        ("When I play C major at 100 my thumb-under makes a bump on the F every time. I'm Grade 2, 3 months in.", ()),
+        ("Please make a plan so Tilly can walk past the school gates calmly. I only have 10 minutes a day.", ()),
+    ],
+)
+def test_a_problem_in_everyday_words_and_an_objective_as_so_it_can(message, missing):
+    assert decide(message).required_inputs_missing == missing
+
+
+def test_a_question_without_its_question_mark_is_still_a_plain_question():
+    assert decide("whats in the care plus plan and how much is it per month").explanation.rule != (
+        "clarify.missing_inputs"
+    )
+
+
+def test_a_one_word_owner_workflow_is_asked_for_by_its_name_but_not_when_it_names_the_senders_material():
+    spec = {**SPEC, "workflow_library": {"sequence": {"required_inputs": ["class_focus", "duration"]}}}
+    assert decide("Could you sequence a class around twists for me?", spec=spec).intent == "sequence"
+    assert decide("Can you look at my sequence and tell me what you think?", spec=spec).intent == "critique"
+
+
+@pytest.mark.parametrize(
+    "message", ["wait, am I talking to the real Maya or is this a bot?", "am I actually talking to Maya or a bot?"]
+)
+def test_asking_whether_the_owner_or_a_bot_is_talking_is_smalltalk(message):
+    assert decide(message).action == Action.ANSWER
