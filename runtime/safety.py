@@ -77,7 +77,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
         "your_secret_object": (
             r"\b(?:your|the\s+twin's|this\s+(?:twin|bot|assistant)'s)\s+(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial|system|real|private|entire)\s+"
             r"(?:instructions?|config(?:uration)?|settings|rules|prompt|spec(?:ification)?|guidelines|directives|policies|programming|setup|parameters)"
-            r"|\b(?:your|the|its)\s+(?:system\s*prompt|system\s*message|initial\s*prompt|pre-?prompt|meta\s*prompt|workflow[_ ]library|rubric\s+weights|decision[_ ]policy|persona[_ ]spec|twin[_ ]spec|spec\s+json|guardrails?|refusal[\s_]+(?:rules|templates)|forbidden[_ ]topics|faq[_ ]library|escalation[_ ]rules?|deterministic[_ ]rules|banned[_ ]phrases|do[_ ]not[_ ]say\s+list|routing\s+(?:config|rules|thresholds)|thresholds|(?:raw|routing|router|model|twin|bot)\s+config(?:uration)?)\b"
+            r"|\b(?:your|the|its)\s+(?:(?:full|whole|entire|active|current|complete|live|raw)\s+){0,2}(?:system\s*prompt|system\s*message|initial\s*prompt|pre-?prompt|meta\s*prompt|workflow[_ ]library|rubric\s+weights|decision[_ ]policy|persona[_ ]spec|twin[_ ]spec|spec\s+json|guardrails?|refusal[\s_]+(?:rules|templates)|forbidden[_ ]topics|faq[_ ]library|escalation[_ ]rules?|deterministic[_ ]rules|banned[_ ]phrases|do[_ ]not[_ ]say\s+list|routing\s+(?:config|rules|thresholds)|thresholds|(?:raw|routing|router|model|twin|bot)\s+config(?:uration)?)\b"
             r"|\bif\s+you\s+(?:had|have)\s+(?:a|an|any)\s+(?:system\s+prompt|hidden\s+(?:prompt|instructions|rules)|instructions)"
             r"|\b(?:api|secret|access|auth)[\s_-]*(?:keys?|tokens?)\s+(?:do\s+you|you)\s+(?:have|use|store|know|hold)"
             r"|(?<=\w)_(?:api_key|secret|token|password)\b"
@@ -199,7 +199,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\bwho\s+(?:has|have|had)\s+(?:chatted|talked|spoken|messaged|written)\s+(?:to|with)\s+(?:you|this\s+twin)"
         ),
         "portfolio_private": (
-            r"\b(?:portfolio|portcos?|companies\s+you(?:'ve|\s+have)?\s+(?:invested\s+in|backed|funded))\b[^.?!]{0,60}\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms|growth|struggl\w*|failing|in\s+trouble|running\s+out|doing\s+(?:badly|poorly|well))"
+            r"\b(?:portfolio|portcos?|companies\s+you(?:'ve|\s+have)?\s+(?:invested\s+in|backed|funded))\b[^.?!]{0,60}\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms|growth|struggl\w*|failing|in\s+trouble|running\s+out|doing\s+(?:badly|poorly|well|best|worst|the\s+best))"
             r"|\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms)\b[^.?!]{0,60}\b(?:portfolio|portcos?|companies\s+(?:in\s+your|you(?:'ve|\s+have)?\s+(?:invested|backed)))"
             r"|\b(?:valuation|terms|cap|metrics|revenue)\b[^.?!]{0,50}\bwhen\s+(?:you|she|he|\w+)\s+invested\b"
             r"|\bsend\s+(?:me\s+)?(?:their|his|her)\s+(?:metrics|numbers|deck|financials|data|terms|cap\s*table)"
@@ -209,6 +209,27 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\bswitch\s+to\s+(?:tenant|workspace|account)\b"
             r"|\b(?:list|show|export|dump|give|send|read|open|access|see|copy)\b[^?]{0,80}\b(?:other|another|the\s+\w+)\s+(?:twins?|tenants?|workspaces?|accounts?)\s+(?:hosted\s+)?(?:here|on\s+(?:this|the)\s+(?:same\s+)?(?:platform|server|system|site))\b"
             r"|\b(?:admin|owner|manager)\s+(?:of|on|for)\s+(?:the\s+)?\w+\s+(?:twin|tenant|workspace)\b[^?]{0,80}\b(?:export|list|show|send|dump|give)\b"
+        ),
+        "what_someone_paid": (
+            r"\b(?:what|how\s+much)\s+did\s+(?!i\b|we\b|you\b|u\b)(?:[\w'-]+\s+){1,6}pay\b"
+            r"|\bwho\s+else\s+(?:is|are|has|have)\s+(?:booked|recording|signed\s+up|working\s+with)\b"
+        ),
+        "someones_contact": (
+            r"\b(?:mr|mrs|ms|miss|woman|man|lady|guy|bloke|girl|customer|client|student|member|neighbou?r|patient)\b[^?]{0,120}"
+            r"\b(?:her|his|their)\s+(?:phone\s+number|number|email(?:\s+address)?|home\s+address|address|mobile|contact\s+details)\b"
+        ),
+        "someones_files": (
+            r"\b(?:send|forward|share|give|email|pass)\s+(?:me\s+)?(?:over\s+)?(?:the\s+|their\s+|his\s+|her\s+)?(?:stems|session\s+files|raw\s+files|project\s+files|"
+            r"multitracks|masters|invoices?|invoice\s+history|service\s+history|records|notes)\s+(?:from|of|for|on)\s+(?!my\b|our\b|me\b|us\b)"
+            r"|\b(?:their|his|her)\s+(?:invoice|payment|billing|service|booking|session|medical|treatment)\s+(?:history|records|files)\b"
+            r"|\b(?:her|his|your)\s+notes\s+on\s+(?:each|all|every|them|those|these)\b"
+        ),
+        "past_deal_terms": (
+            r"\b(?:valuations?|caps?|terms|check\s+sizes?|ownership|equity)\b[^.?!]{0,60}\b(?:last|previous|recent|past)\s+(?:\w+\s+)?(?:deals?|investments?|rounds?|checks?)\b"
+        ),
+        "what_they_pitched": (
+            r"\bwhat\s+(?:was|is)\s+in\s+(?:their|his|her)\s+(?:deck|pitch|email|application|notes|plan)\b"
+            r"|\b(?:chatting|talking|speaking|messaging)\s+(?:to|with)\s+you\b[^?]{0,80}\bwhat\s+did\s+(?:he|she|they)\s+(?:say|ask|want|tell)"
         ),
         "client_list": (
             r"\b(?:tell|show|give|send|share|pull\s+up|bring\s+up|export|dump|read|forward|access|let\s+me\s+see|get\s+me)\b[^.?!]{0,30}"
@@ -547,6 +568,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"short(?:ing)?\s+(?:the\s+)?(?:stock|shares)",
         r"stocks?",
         r"stock\s+picks?",
+        r"(?:dump|sell|buy|offload|move\s+\w+\s+into|switch\s+into)\s+(?:all\s+)?(?:my|our|some|more)?\s*(?:\w+\s+)?shares\b",
         r"tickers?",
         r"nasdaq",
         r"s&p",
@@ -713,6 +735,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     ),
     # Making something false look true: padded resumes, fake reviews, hiding work from an inspector.
     "deception": (
+        r"(?:knock|take|wind|roll|turn)\s+(?:\d+k?\s+|some\s+|the\s+)?(?:miles|mileage|odometer|clock)\s+(?:off|back|down)",
+        r"(?:knock|take)\s+\d+k?\s+(?:miles\s+)?off\s+the\s+(?:miles|mileage|clock|odometer)",
         r"make\s+it\s+(?:look|seem|sound)\s+like",
         r"fake\s+(?:reviews?|posts?|accounts?|references?|degrees?|experience|dates)",
         r"(?:one|1)[- ]star\s+(?:reviews?|posts?)",
@@ -754,6 +778,10 @@ _TOPIC_ALIASES = {
     "end_of_life": ("euthanas", "end of life", "end-of-life", "putting down"),
     "emergency": ("poison", "emergenc", "toxic"),
     "deception": (
+        "clocking",
+        "mileage",
+        "odometer",
+        "tamper",
         "leak",
         "cheat",
         "stolen",
