@@ -127,7 +127,8 @@ _PUBLISHED_TERMS = {
 }
 _POLICY_QUESTION = re.compile(
     r"\b(?:do|does)\s+(?:you|she|he|\w+)\s+(?:do|offer|have|give|run|provide|charge|allow)\b|\b(?:is|are)\s+there\s+(?:a|an|any)\b"
-    r"|\bwhat\s+(?:do|does|would)\s+(?:you|she|he|\w+)\s+charge\b|\bhow\s+much\s+(?:is|are|does|do|would)\b"
+    r"|\bwhat\s+(?:do|does|would)\s+(?:you|she|he|\w+)\s+charge\b|\bhow\s+much\s+(?:is|are|does|do|would|will|to)\b"
+    r"|\bwhat\s+(?:would|does|will|do)\s+(?:it|that|this|a|an|one)\s+(?:[\w-]+\s+){0,2}cost\b"
     r"|\b(?:do|would|will)\s+(?:i|we)\s+get\b|\bwhat(?:'s|\s+is|\s+are)\s+(?:your|the|her|his)\s+(?:[\w-]+\s+){0,2}(?:policy|rates?|prices?|fees?|terms)\b"
     r"|\bwhat\s+happens\s+(?:if|when)\b|\bhow\s+(?:does|do)\s+(?:the\s+)?(?:refunds?|discounts?|cancell?ations?)\s+work\b"
 )

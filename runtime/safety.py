@@ -897,6 +897,7 @@ def _listed_items(topic: str) -> tuple[frozenset[str], ...]:
 # market ("tax-prep firms", "legal tech", "stock traders"), and politics inside a company.
 _NOT_THE_TOPIC = re.compile(
     r"\b(?:not|never)\s+(?:asking|looking)\s+(?:you\s+)?(?:for|about)\s+[^.,;:()!?\n]{0,40}"
+    r"|\b(?:serve|act|sit)\s+as\s+(?:a\s+|our\s+)?judges?\b|\bjudg(?:e|es|ing)\s+(?:at|for|on)\s+(?:our|the|a|this)\s+(?:[\w-]+\s+)?(?:demo\s+day|pitch\w*|competition|hackathon|contest|show|awards?|panel|final)"
     r"|\bnot\s+(?:the\s+)?[\w-]+\s+ones\b|\b(?:out[- ]of|free\s+of|no)[- ]copyright\b|\bcopyright[- ](?:free|expired)\b"
     r"|\b(?:tax|legal|law|stock|medical|health|healthcare|crypto|investment|political|dental|clinical|insurance|fintech)[- ]"
     r"(?:prep\b|software|apps?|platforms?|tools?|tech|firms?|compan(?:y|ies)|startups?|industry|market|space|sector|saas|api|traders?|"

@@ -1387,3 +1387,26 @@ def test_the_full_active_persona_spec_is_an_injection_and_clocking_is_deception(
     spec = {**SPEC, "guardrails": {"forbidden_topics": ["clocking or altering mileage"]}}
     decision = decide("know anyone who can knock 40k off the miles on my van before I sell it?", spec=spec)
     assert decision.explanation.rule == "refuse.guardrail"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Great chatting. So can I put Maya down for $100k in our seed?",
+        "Can you lock me in for a studio day on Saturday 12 July?",
+        "could I do a weeks work experience with you in july?",
+        "On behalf of the Bayline Founders Program, we would be honored to have you serve as a judge at our Demo Day.",
+    ],
+)
+def test_putting_the_owner_down_locking_in_a_day_work_experience_and_judging_escalate(message):
+    assert decide(message).explanation.rule == "escalate.commitment"
+
+
+def test_asking_what_a_published_service_would_cost_is_answered_from_the_price_list():
+    rates = Source("doc-rates", "document", "Rates", "Mastering is £75 a song, or £400 for an EP of up to six tracks.")
+    assert decide("what would it cost to master a 5 track EP with you", sources=(rates,)).action == Action.ANSWER
+
+
+def test_a_question_about_the_owners_warranty_escalates_when_no_source_covers_it():
+    decision = decide("Does your 12 month repair warranty carry over to the new owner if I sell the car?")
+    assert decision.explanation.rule == "escalate.owner_knowledge"
