@@ -128,7 +128,9 @@ _PROBLEM = re.compile(
     r"not\s+getting\s+(?:any\s+)?(?:faster|better|stronger|results|replies|traction)|(?:way|much|a\s+lot)\s+harder|"
     r"feels?\s+(?:hard|heavy|awful|off|wrong|cramped|stiff|tight|weird))\b"
     r"|\b(?:every\s+time|again|whenever|growl\w*|bump\w*|cramp\w*|hurts?|pain\w*|stiff\w*|wee(?:s|ing)?|pee(?:s|ing)?|"
-    r"snap\w*|bit(?:e|es|ing|ten)|bark\w*|crack\w*|buzz\w*|nois\w*|flicker\w*|freez\w*|glitch\w*|rattl\w*|squeak\w*)\b"
+    r"snap\w*|bit(?:e|es|ing|ten)|bark\w*|crack\w*|buzz\w*|nois\w*|flicker\w*|freez\w*|glitch\w*|rattl\w*|squeak\w*|"
+    r"harsh|hollow|muddy|phas(?:ey|ing|y)|distort\w*|clip(?:s|ping|ped)|boomy|boxy|sibilan\w*|knock(?:s|ing)|grind\w*|judder\w*|"
+    r"misfir\w*|overheat\w*|smok(?:e|es|ing)|warning\s+lights?|lights?(?:'s|\s+has|\s+have)?\s+(?:come|came|comes|stays?|flash\w*)(?:\s+on)?)\b"
 )
 _CONTEXT = re.compile(
     r"(?:\d|\b(?:since|last|past|this|next)\s+(?:week|month|quarter|year|sprint|release|launch|season|few)|\b(?:q[1-4]|yesterday|"
@@ -169,7 +171,8 @@ _AUDIENCE = re.compile(
     r"sales\s+team|marketing\s+team|stakeholders?|shareholders?|public|everyone|list|church|school|committee|jury|panel|"
     r"heads?|managers?|directors?|vps?|owners?|operators?|candidates?|applicants?|hires?|recruits?|distributors?|retailers?|"
     r"restaurants?|agencies|brands?|shippers?|carriers?|warehouses?|dispatchers?|drivers?|contractors?|accountants?|"
-    r"lawyers?|doctors?|nurses?|patients?|gym\s+members?|beginners?|first-time\s+\w+|new\s+\w+|people|anyone|those)\b"
+    r"lawyers?|doctors?|nurses?|patients?|gym\s+members?|beginners?|first-time\s+\w+|new\s+\w+|people|anyone|those|fans|"
+    r"listeners|supporters|regulars|households|patrons|guests|bookers|promoters|labels|venues|fosterers|adopters|residents)\b"
     r"|\b(?:email|e-mail|note|letter|message|dm|text|memo|update|announcement|invite|invitation|intro|reply|response|"
     r"thank-you|thank\s+you\s+note|pitch|proposal|post|tweet|thread|speech|toast|bio|cover\s+letter|newsletter|blurb|"
     r"outreach|follow-?up)\s+(?:\w+\s+){0,2}(?:to|for)\s+(?!get\b|ask\b|announce\b|make\b|help\b|explain\b|me\b|us\b|myself\b|you\b|a\s+\w+\s+(?:call|meeting))\w+"
@@ -180,7 +183,8 @@ _AUDIENCE = re.compile(
 _AUDIENCE_REPLY = re.compile(
     r"^\s*(?:it'?s\s+(?:for|to)\s+)?(?:(?:our|my|the|all|existing|current|new|potential|prospective|every|some)\s+)*(?:[\w-]+\s+){0,2}"
     r"(?:customers?|users?|investors?|team|clients?|prospects?|founders?|managers?|employees|staff|board|partners?|buyers?|"
-    r"candidates?|readers?|subscribers?|followers?|members?|leads?|vps?|heads?|directors?|engineers?|runners?|athletes?)\b"
+    r"candidates?|readers?|subscribers?|followers?|members?|leads?|vps?|heads?|directors?|engineers?|runners?|athletes?|"
+    r"fans|listeners|bookers|promoters|labels|venues|households|neighbou?rs|parents|students|guests|regulars|families)\b"
 )
 _GOAL = re.compile(
     r"\b(?:goal|aim|purpose|so\s+that|in\s+order\s+to|to\s+(?:get|ask|announce|invite|thank|explain|convince|persuade|pitch|"
@@ -189,7 +193,8 @@ _GOAL = re.compile(
     r"find|help|make|get|keep|win|turn|drive|land|secure|book|bring|cut|save|hit|reach|recover|re-?engage|nudge|"
     r"confirm|clarify|push|move|close|start|stop|build|encourage|motivate|celebrate|mark|welcome|onboard|warm\s+up)|"
     r"asking\s+(?:\w+\s+){0,2}(?:for|to|if|whether)|telling|letting\s+\w+\s+know|saying\s+(?:that|we|i|our|the)|"
-    r"(?:need|want|get)\s+(?:her|him|them|people|everyone|customers|clients|the\s+\w+)\s+to|bio|biography|toast|eulogy|tagline|slogan|vows|encouraging|convincing|persuading|reminding|welcoming|promoting|announcing|inviting|thanking|explaining|requesting|pitching|introducing|declining|rejecting|turning\s+down|"
+    r"(?:need|want|get)\s+(?:her|him|them|people|everyone|customers|clients|the\s+\w+)\s+to|bio|biography|toast|eulogy|tagline|slogan|vows|"
+    r"arguing|making\s+the\s+case|\d+\s?%\s+off|encouraging|convincing|persuading|reminding|welcoming|promoting|announcing|inviting|thanking|explaining|requesting|pitching|introducing|declining|rejecting|turning\s+down|"
     r"about\s+(?:a|an|the|my|our|how|why|what|\w+ing)|ideas?\s+(?:for|to|on|about)|ways\s+to|names?\s+for|how\s+to|"
     r"announce|announcement|invite|invitation|intro(?:duce|duction)?|thank|thank-you|update\s+on|launch|promote|follow[- ]up|"
     r"apolog\w*|rejection|reminder|congratulat\w+|welcome|referral|renewal|upsell|want\s+(?:to|more|a|an|them|people|customers)|"
@@ -266,10 +271,16 @@ def _ideas_goal(evidence: Evidence) -> bool:
     return _goal(evidence) or any(len(_concrete_terms(text)) >= 2 for text in evidence.spoken)
 
 
+# "a cold email to Maya herself", "a note for Mr Alvarez": a named person is the audience.
+_TO_A_NAMED_PERSON = re.compile(r"\b(?:to|for)\s+(?:(?:Mr|Mrs|Ms|Dr|Miss)\.?\s+)?[A-Z][a-z]{2,}\b(?!\s+(?:\d|[A-Z]))")
+
+
 def _audience(evidence: Evidence) -> bool:
     # A short reply naming a group ("existing customers who run SAP") answers "who is it for?".
-    return _any(evidence, _AUDIENCE) or any(
-        word_count(text) <= 20 and _AUDIENCE_REPLY.search(text.lower()) for text in evidence.spoken
+    return (
+        _any(evidence, _AUDIENCE)
+        or any(word_count(text) <= 20 and _AUDIENCE_REPLY.search(text.lower()) for text in evidence.spoken)
+        or any(_TO_A_NAMED_PERSON.search(text) for text in evidence.spoken)
     )
 
 
@@ -345,7 +356,24 @@ def _detector_for(name: str, workflow: str = "") -> Callable[[Evidence], bool]:
 
 
 _KIND_WORDS = frozenset(
-    {"type", "kind", "style", "format", "category", "occasion", "theme", "genre", "sort", "focus", "topic", "subject"}
+    {
+        "type",
+        "kind",
+        "style",
+        "format",
+        "category",
+        "occasion",
+        "theme",
+        "genre",
+        "sort",
+        "focus",
+        "topic",
+        "subject",
+        "details",
+        "info",
+        "list",
+        "tracks",
+    }
 )
 
 
@@ -444,7 +472,18 @@ def _named_kind(words: list[str]) -> Callable[[Evidence], bool]:
             for text in (evidence.message, *evidence.history_user)
         )
 
+    names_something.named_kind = True  # type: ignore[attr-defined]
     return names_something
+
+
+def _says_its_own_word(name: str, evidence: Evidence) -> bool:
+    """ "Refs: ..." for ``reference_tracks``, "Stems: ..." for ``stem_list``: the input's own word, or its start."""
+    words = [w for w in re.split(r"[_\W]+", name.lower()) if w and w not in STOP_WORDS and w not in _KIND_WORDS]
+    return any(
+        re.search(rf"\b{re.escape(w[:3] if len(w) >= 7 else w[:4])}", text.lower())
+        for w in words
+        for text in evidence.texts
+    )
 
 
 _KINDS: tuple[tuple[re.Pattern[str], Callable[[Evidence], bool]], ...] = (
@@ -532,13 +571,17 @@ def inputs_missing(
     """
     descriptions = descriptions or {}
     missing = []
-    for name in required:
+    for index, name in enumerate(required):
         if name in satisfied or evidence.pinned.get(name, "").strip():
             continue
         detector = _detector_for(name, workflow)
         if evidence.reply_is_material and detector is _material:
             continue
-        if detector(evidence):
+        # A workflow that needs several things described ("song details", "reference tracks", "stem list"):
+        # past the first, each must be named by its own word, not just by the request saying a lot.
+        if detector(evidence) and (
+            index == 0 or not getattr(detector, "named_kind", False) or _says_its_own_word(name, evidence)
+        ):
             continue
         parts = (
             described_parts(name, steps, descriptions.get(name, ""))

@@ -1410,3 +1410,50 @@ def test_asking_what_a_published_service_would_cost_is_answered_from_the_price_l
 def test_a_question_about_the_owners_warranty_escalates_when_no_source_covers_it():
     decision = decide("Does your 12 month repair warranty carry over to the new owner if I sell the car?")
     assert decision.explanation.rule == "escalate.owner_knowledge"
+
+
+MIX_FLOWS = {
+    **SPEC,
+    "workflow_library": {
+        "mix_brief": {"required_inputs": ["song_details", "reference_tracks", "stem_list"]},
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("message", "missing"),
+    [
+        ("Can you put together a mix brief for my song 'Paper Moons'? 92 bpm, F minor, indie folk. "
+         "Refs: Phoebe Bridgers 'Motion Sickness'. Stems: lead vocal, acoustic guitar, cello.", ()),
+        ("mix brief pls - 'Slow Current', 120bpm, alt-R&B, A minor, 3:35", ("reference_tracks", "stem_list")),
+        ("Can you put together a mix brief?", ("song_details", "reference_tracks", "stem_list")),
+    ],
+)  # fmt: skip
+def test_several_described_inputs_are_each_named_by_their_own_word(message, missing):
+    decision = decide(message, spec=MIX_FLOWS)
+    assert (decision.intent, decision.required_inputs_missing) == ("mix_brief", missing)
+
+
+@pytest.mark.parametrize(
+    ("message", "missing"),
+    [
+        ("Vocals go really harsh around 3-4k the moment I compress them. Female pop vocal, SM58, 1176 at 8:1.", ()),
+        ("DPF light's come on in my 2017 Qashqai (64k). I mostly do 3-mile school runs.", ()),
+    ],
+)
+def test_a_sound_or_a_warning_light_is_a_problem_statement(message, missing):
+    assert decide(message).required_inputs_missing == missing
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "write an insta caption for my fans announcing my EP is out! goal is getting presaves",
+        "Help me write the cold email I'm going to send to Maya herself. Goal: get a first call.",
+        "Write a Facebook post for our customers: 15% off aircon regas all through June.",
+        "Draft a short X thread for early-stage founders arguing they should raise with nine months of runway.",
+    ],
+)
+def test_fans_a_named_person_an_offer_and_an_argument_are_audiences_and_goals(message):
+    decision = decide(message, interaction_context="owner_chat")
+    assert (decision.intent, decision.required_inputs_missing) == ("write", ())
