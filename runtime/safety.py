@@ -90,6 +90,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:what'?s|what\s+is|what\s+are|tell\s+me)\s+(?:the|your)\s+(?:api[\s_-]*keys?|passwords?|secret\s*keys?|access\s+tokens?|(?:login|database|admin|api)\s+credentials)"
             r"|\b(?:api[\s_-]*keys?|passwords?|secret\s*keys?|tokens?)\s+(?:that\s+)?(?:this|the|you|your)\s+(?:bot|twin|app|assistant|system|model|server)?\s*(?:uses?|has|have|runs?\s+on|stores?)"
         ),
+        "prompt_yours": r"\bsystem\s*prompts?\b[\s\S]{0,200}\b(?:read|tell|show|give|recite|share|say)\s+(?:me\s+|us\s+)?yours\b",
         "prompt_verbatim": (
             r"\b(?:repeat|print|output|copy|quote)\b[^.?!\n]{0,40}\b(?:everything|all|the\s+text|the\s+words|the\s+content)\b"
             r"[^.?!\n]{0,30}\b(?:above|before\s+this|so\s+far|this\s+line|you\s+were\s+told)\b"
@@ -124,7 +125,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
 _OTHERS = r"(?:other|another|others'|other\s+people's|previous|last|prior|earlier|different|all\s+(?:the\s+)?(?:other\s+)?|every|someone\s+else's|somebody\s+else's|their)"
 _PARTIES = r"(?:users?|clients?|customers?|tenants?|people|persons?|founders?|visitors?|companies|company's|startups?|accounts?|members?|owners?|portfolio\s+compan(?:y|ies)|athletes?|runners?|students?)"
 _PRIVATE = (
-    r"(?:conversations?|chats?|messages?|data|emails?|e-mails?|questions|history|histories|information|info|details|records|"
+    r"(?:cell\s+numbers?|mobile\s+numbers?|conversations?|chats?|messages?|data|emails?|e-mails?|questions|history|histories|information|info|details|records|"
     r"files|transcripts?|decks?|pitch\s*decks?|notes|contacts?|phone\s+numbers?|addresses|logs?|sessions?|workspace|training\s+plans?|results|dms|"
     r"(?:progress\s+)?reports?|scores?|grades?|rankings?)"
 )
@@ -147,7 +148,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"(?:ask|asked|say|said|send|sent|tell|told|write|wrote|share|shared|talk|discuss)"
         ),
         "third_party_did": (
-            r"\bwhat\s+did\s+(?!you\b|i\b|we\b|maya\s+(?:say|think))(?:\w+\s+){1,6}(?:pitch|send|show|tell|ask|share|say\s+to|offer)\s+(?:you|maya|her)\b"
+            r"\bwhat\s+did\s+(?!you\b|i\b|we\b|maya\s+(?:say|think))(?:[\w'-]+\s+){1,9}(?:pitch|send|show|tell|ask|share|say\s+to|offer)\s+(?:you|maya|her)\b"
         ),
         "conversations_with_you": (
             r"\b(?:conversations?|chats?|transcripts?|messages)\b[^.?!]{0,40}\b(?:had|have|has)\s+with\s+(?:you|this\s+twin|maya)"
@@ -159,7 +160,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             rf"(?:for|to)\s+(?:an?other|other|a\s+different|someone\s+else|somebody\s+else|the\s+last|your\s+last|previous)\s*{_PARTIES}?\b"
         ),
         "contacts_of_people_met": (
-            rf"\b{_PRIVATE}\s+(?:of|for)\s+(?:the\s+|all\s+(?:the\s+)?)?{_PARTIES}\s+(?:that\s+|who\s+)?(?:you|she|maya)(?:'ve|\s+have)?\s+"
+            rf"\b{_PRIVATE}\s+(?:of|for)\s+(?:the\s+|all\s+(?:the\s+)?)?{_PARTIES}\s+(?:that\s+|who\s+)?(?:you|she|he|\w+)(?:'ve|'s|\s+have|\s+has)?\s+"
             r"(?:met|coached|backed|invested\s+in|talked\s+to|worked\s+with|advised|trained|funded)"
         ),
         "someones_thing_of_yours": (
@@ -211,7 +212,15 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:admin|owner|manager)\s+(?:of|on|for)\s+(?:the\s+)?\w+\s+(?:twin|tenant|workspace)\b[^?]{0,80}\b(?:export|list|show|send|dump|give)\b"
         ),
         "what_someone_paid": (
-            r"\b(?:what|how\s+much)\s+did\s+(?!i\b|we\b|you\b|u\b)(?:[\w'-]+\s+){1,6}pay\b"
+            r"\b(?:what|how\s+much)\s+did\s+(?!i\b|we\b|you\b|u\b)(?:[\w'-]+\s+){1,6}pa(?:y|ying|id)\b"
+            r"|\bwhat\s+(?:exactly\s+)?(?:does|did|do)\s+(?:you|she|he|\w+)\s+charge\s+(?:them|him|her)\b"
+            r"|\bwhich\s+(?:of\s+(?:your|the|her|his)\s+)?(?:members|clients|customers|students|patients|tenants)\s+(?:are\s+(?:behind|late|overdue|struggling|failing)|"
+            r"owe|failed|haven'?t\s+paid|didn'?t\s+pass|missed|dropped\s+out|scored)\b"
+            r"|\b(?:when|what\s+time)\s+(?:is|are)\s+(?!my\b|our\b|your\b|the\b)[\w-]+(?:\s+[\w-]+)?'s\s+(?:lessons?|class(?:es)?|sessions?|appointments?|bookings?)\b"
+            r"|\b(?:weights?|logs|records|results|scores|details|data|numbers|emails?|addresses)\s+of\s+(?:everyone|everybody|all\s+(?:the\s+)?\w+)\b"
+            r"|\b(?:phone\s+number|number|email(?:\s+address)?|home\s+address|address|contact\s+details)\b[^?]{0,40}\bof\s+(?:your|her|his|the)\s+(?:client|customer|student|member|patient)\b"
+            r"|\b(?:conversations?|chats?|messages?)\s+(?:you\s+)?(?:had|have\s+had)\s+with\s+(?:the\s+)?(?:person|people|user|someone|founder|client|customer|guy|woman|man)\b"
+            r"|\b(?:send|give|tell|share|forward)\s+(?:me\s+)?(?:the\s+|our\s+|their\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,2}(?:username\s+and\s+password|passwords?|login\s+details|credentials|logins?)\b"
             r"|\bwho\s+else\s+(?:is|are|has|have)\s+(?:booked|recording|signed\s+up|working\s+with)\b"
         ),
         "someones_contact": (
@@ -412,6 +421,10 @@ _FIRMS = (
 _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     "medical": (
         r"medic(?:al|ine|ation|ations)",
+        r"(?:does|do)\s+(?:he|she|they|my\s+\w+)\s+(?:have|has|sound|seem|look)\s+(?:\w+\s+)?(?:adhd|autis\w*|dyslexi\w*|dyspraxi\w*|ocd)",
+        r"(?:sound|seem|look)s?\s+(?:\w+\s+)?(?:dyslexic|autistic|adhd|dyspraxic)",
+        r"(?:think|reckon)\s+(?:he|she|they)\s+(?:has|have|is)\s+(?:adhd|autis\w*|dyslexi\w*)",
+        r"what\s+(?:\w+\s+)?(?:does|do)\s+(?:he|she|it|they)\s+(?:have|has)\s*\?",
         r"should\s+(?:i|she|he|we|they)\s+(?:go\s+(?:back\s+)?to|see|call)\s+(?:the\s+|a\s+|her\s+|his\s+|my\s+)?(?:hospital|doctor|gp|a&e|er|emergency\s+room)",
         r"(?:broke|broken|sprained|twisted|dislocated|fractured|hurt|injured)\s+(?:my|his|her|their|a)\s+"
         r"(?:arm|wrist|leg|ankle|finger|toe|hand|foot|rib|nose|collarbone|back|knee|shoulder|hip|neck)",
@@ -502,7 +515,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"legal(?:ly)?",
         # Asking whether to get one, not a lawyer merely mentioned ("our lawyer needs it signed").
         r"(?:need|hire|get|find|consult|pay\s+for|afford)\s+(?:a|an|my\s+own|our\s+own)\s+(?:lawyer|attorney)",
-        r"(?:lawyer|attorney)\s+(?:says?|said|told|thinks?|recommends?)",
+        r"(?:lawyer|attorney)\s+(?:says?|said|told|thinks?|recommends?)(?!\s+(?:me\s+|us\s+)?to\s+(?:ask|check|confirm|get))",
         r"sue",
         r"suing",
         r"sued",
@@ -511,6 +524,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"liab(?:le|ility)",
         r"illegal",
         r"non-?competes?",
+        r"claw\s*back",
+        r"which\s+clauses?\s+(?:should|do|can|would)",
         r"custody",
         r"divorce",
         r"immigration",
@@ -568,6 +583,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"short(?:ing)?\s+(?:the\s+)?(?:stock|shares)",
         r"stocks?",
         r"stock\s+picks?",
+        r"\betfs?\b|index\s+funds?|managed\s+funds?|vanguard|ishares|s&p\s*500\s+(?:fund|etf|tracker)",
         r"(?:dump|sell|buy|offload|move\s+\w+\s+into|switch\s+into)\s+(?:all\s+)?(?:my|our|some|more)?\s*(?:\w+\s+)?shares\b",
         r"tickers?",
         r"nasdaq",
@@ -692,6 +708,10 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     ),
     "drugs": (
         r"prescription",
+        r"testosterone",
+        r"\btrt\b",
+        r"(?:how\s+much|what\s+dose\s+of)\s+\w+\s+(?:can|should|do)\s+i\s+give",
+        r"wean\s+(?:\w+\s+)?off\s+(?:her|his|their|my|the)\s+\w+",
         r"opioids?",
         r"steroids?",
         r"painkillers?",
@@ -715,7 +735,18 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:blood\s+)?transfusions?",
         r"injections?\s+(?:that|to|for)\s+(?:boost|increase|raise|improve)",
     ),
-    "tax": (r"tax(?:es|ed)?", r"irs", r"hmrc", r"deduct\w*", r"write[- ]offs?", r"vat"),
+    "tax": (
+        r"tax(?:es|ed)?",
+        r"irs",
+        r"hmrc",
+        r"deduct\w*",
+        r"write[- ]offs?",
+        r"vat",
+        r"section\s+\d{3}\b",
+        r"amorti[sz]\w*",
+        r"capital\s+gains",
+        r"(?:can|could|should)\s+(?:i|we)\s+(?:expense|deduct|write\s+off|claim)\b",
+    ),
     "end_of_life": (
         r"euthan\w*",
         r"put\s+(?:him|her|them|it|my\s+\w+)\s+(?:down|to\s+sleep)",
@@ -735,6 +766,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     ),
     # Making something false look true: padded resumes, fake reviews, hiding work from an inspector.
     "deception": (
+        r"backlinks?|link\s+farms?|\bpbns?\b|buy(?:ing)?\s+(?:\w+\s+)?(?:links|followers|likes|reviews)",
         r"(?:knock|take|wind|roll|turn)\s+(?:\d+k?\s+|some\s+|the\s+)?(?:miles|mileage|odometer|clock)\s+(?:off|back|down)",
         r"(?:knock|take)\s+\d+k?\s+(?:miles\s+)?off\s+the\s+(?:miles|mileage|clock|odometer)",
         r"make\s+it\s+(?:look|seem|sound)\s+like",
@@ -763,7 +795,7 @@ TOPIC_LEXICON: dict[str, re.Pattern[str]] = {
 }
 
 _TOPIC_ALIASES = {
-    "medical": ("medical", "health", "medicine", "diagnosis", "injur", "clinical"),
+    "medical": ("medical", "health", "medicine", "diagnos", "injur", "clinical"),
     "stock": ("stock", "invest", "trading", "securit", "crypto", "financial advice"),
     "politics": ("politic", "election", "voting"),
     "religion": ("religio", "faith"),
@@ -898,7 +930,14 @@ def _listed_items(topic: str) -> tuple[frozenset[str], ...]:
 _NOT_THE_TOPIC = re.compile(
     r"\b(?:not|never)\s+(?:asking|looking)\s+(?:you\s+)?(?:for|about)\s+[^.,;:()!?\n]{0,40}"
     r"|\b(?:serve|act|sit)\s+as\s+(?:a\s+|our\s+)?judges?\b|\bjudg(?:e|es|ing)\s+(?:at|for|on)\s+(?:our|the|a|this)\s+(?:[\w-]+\s+)?(?:demo\s+day|pitch\w*|competition|hackathon|contest|show|awards?|panel|final)"
-    r"|\bnot\s+(?:the\s+)?[\w-]+\s+ones\b|\b(?:out[- ]of|free\s+of|no)[- ]copyright\b|\bcopyright[- ](?:free|expired)\b"
+    r"|\bnot\s+(?:the\s+)?[\w-]+\s+ones\b|\b(?:we|i)\s+(?:don'?t|do\s+not|never)\s+(?:pick|give|offer|sell|provide|handle|touch|trade|invest\s+in|prescribe|diagnose)\b[^.,;:()!?\n]{0,30}"
+    r"|\b(?:don'?t|do\s+not)\s+(?:need|want)\s+(?:any\s+)?(?:legal|medical|tax|financial|investment)\s+advice\b"
+    r"|\bmedical\s+(?:conference|congress|devices?|stuff|texts?|documents?|translat\w*|interpret\w*|terminology|writing|writers?|"
+    r"school|students?|supplies|equipment)\b|\blegal\s+(?:translat\w*|documents?\s+translat\w*|texts?|terminology|department|team|"
+    r"pages?|name|entity|entities|notices?|holiday|age)\b"
+    r"|\b(?:prices?|quotes?|rates?|fees?)\s+(?:[\w-]+\s+){0,3}(?:with|without|incl\w*|excl\w*|plus)\s+(?:or\s+without\s+)?vat\b|\bvat\s+(?:incl\w*|excl\w*)\b"
+    r"|\binvest(?:ing|ment)?\s+in\s+(?:new\s+|some\s+|more\s+)?(?:equipment|tools|machinery|kit|gear|the\s+(?:shop|business|kitchen|studio|van))\b"
+    r"|\bstock\s*(?:take|taking|count|levels?|room|control|figure|list)\b|\bclosing\s+stock\b|\b(?:in|out\s+of)\s+stock\b|\b(?:out[- ]of|free\s+of|no)[- ]copyright\b|\bcopyright[- ](?:free|expired)\b"
     r"|\b(?:tax|legal|law|stock|medical|health|healthcare|crypto|investment|political|dental|clinical|insurance|fintech)[- ]"
     r"(?:prep\b|software|apps?|platforms?|tools?|tech|firms?|compan(?:y|ies)|startups?|industry|market|space|sector|saas|api|traders?|"
     r"customers|clients|practices|offices|clinics|teams?|brokerages?|professionals|accountants|season)\b"
