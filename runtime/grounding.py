@@ -28,6 +28,22 @@ _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
         "reservation": r"\b(?:hold|reserve|save|keep)\s+(?:one\s+of\s+)?(?:[\w']+\s+){0,4}(?:spots?|seats?|places?|slots?|rooms?|tables?|dates?|appointments?)\b[^.?!]{0,30}?\s(?:for\s+(?:me|us)|until)\b|\block\s+(?:me|us)\s+in\s+(?:for|on)\b|\b(?:please|(?:can|could|may)\s+(?:i|we)|(?:i|we)(?:'d|\s+would)\s+(?:like|love)\s+to|(?:i|we)\s+want\s+to)\s+book\s+(?!a\b|an\b|the\b|me\b|us\b)\w+\s+for\b|\b(?:hold|reserve|save|block)\s+(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2}|the\s+date|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\bbook\s+(?:\w+\s+){1,2}in\s+for\b|\b(?:hold|reserve|save)\s+(?:a|me\s+a|us\s+a|my)\s+(?:spot|seat|place|slot)\b|\b(?:sign\s+me\s+up|enrol+\s+me|register\s+me|add\s+me\s+to|put\s+(?:me|us)\s+(?:down|in)\s+for|put\s+(?:me|us|him|her|my\s+\w+)\s+in(?:to)?\s+(?:the|your|a|an)\b|book\s+(?:me|us)\s+(?:in|for|a|into|on)|start\s+(?:me|us)\s+on\s+(?:the\s+)?(?:\w+\s+){0,2}(?:from|on|next|this|today|tomorrow))\b",
         "terms": r"\bmatch\s+(?:the|their|his|her|our|an?|that)\s+(?:[\w']+\s+){0,2}(?:terms|offer|valuation|cap|price|check|quote|rate)\b|\b(?:can|could|will|would)\s+(?:you|she|he)\s+(?:price[- ])?match\s+(?:that|this|it|them)\b|\b(?:can|could|will|would|let'?s|want\s+to)\s+(?:you\s+|we\s+|i\s+)?lock\s+in\s+(?:\$|\d|the|a|your|our|terms|it)|\bneed\s+(?:a|your)\s+(?:yes(?:\s+or\s+(?:a\s+)?no)?|commitment|decision|firm\s+answer|sign-?off)\s+(?:today|now|by|this|before|asap)|\$\s?\d+\s?[km]?\s+from\s+you\b|\b(?:agree|commit)\s+to\s+(?:a|the|these|our)\s+(?:terms|cap|valuation|price)",
         "refund": r"\b(?:refund\w*(?!\s+polic)|money\s+back|reimburse\w*|cancel\s+my\s+(?:subscription|booking|order|plan))\b",
+        # The owner's time asked for on a given day: "could you do an 8 inch chocolate orange for this Saturday?".
+        "scheduling": (
+            r"\b(?:can|could|would|will)\s+(?:you|u|she|he)\s+(?:please\s+|still\s+|possibly\s+)?(?:do|make|bake|move|change|switch|book|fit|"
+            r"squeeze|deliver|come|see|take|hold|reserve|start|cover|meet|visit|shoot|photograph|cater|prepare)\b"
+            r"(?!\s+(?:me\s+|us\s+)?(?:a|an|the|my|our|some)\s+(?:[\w-]+\s+)?(?:plan|list|post|email|draft|outline|summary|brief|"
+            r"checklist|agenda|schedule|timeline|itinerary|deck|review|critique|breakdown|analysis)\b)[^.?!]{0,60}"
+            r"\b(?:(?:this|next|on|for)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|tonight|"
+            r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|"
+            r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\w*\s+\d{1,2}(?:st|nd|rd|th)?\b)"
+            r"|\b(?:can|could|may)\s+i\s+(?:shadow|come\s+(?:in|by|over)|book\s+in|visit|bring|drop\s+(?:it\s+)?off|pick\s+(?:it\s+)?up)\b[^.?!]{0,60}"
+            r"\b(?:(?:this|next|on)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|\d{1,2}(?:st|nd|rd|th)?\s+(?:to|-)\s+\d{1,2}|"
+            r"\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*)"
+            r"|\bpencil\s+(?:me|us)\s+in\b|\bsign\s+(?:me|us)(?:\s+and\s+(?:my|our)\s+\w+)?\s+up\b"
+            r"|\bconfirm\s+(?:we'?re|i'?m|we\s+are|i\s+am|that\s+we'?re|that\s+i'?m)\s+(?:booked|in)\b"
+            r"|\bhold\s+[$\u20ac\u00a3]?\d[\d,.]*\s?k?\s+(?:of\s+it\s+)?for\b"
+        ),
         # "Please confirm.", "deal?", "so that's a yes?": a yes the owner has not given.
         "confirmation": r"\b(?:please\s+(?:just\s+)?confirm\b|confirm\s+(?:so\s+(?:i|we)\s+can|(?:that\s+)?(?:you|she|he)\s+(?:accept|agree|can|will|'ll))|(?:,|\u2014|\s-)\s*deal\s*\?|so\s+(?:that'?s|it'?s)\s+a\s+yes|(?:bitte\s+)?(?:schriftlich\s+)?bestatigen|confirmar(?:me)?\s+que|confirme[rz]?\s+que)",
         "payment_terms": r"\b(?:pay|paying)\b[^.?!]{0,40}\b(?:in\s+(?:\d+|two|three|four|five|six|twelve|monthly)\s+(?:monthly\s+)?instal+ments?|instal+ments?\s+instead)|\binstal+ments?\s+instead\s+of\b|\binvoice\s+(?:us|me)\s+in\s+(?:usd|eur|gbp|dollars|euros|pounds)|\b(?:pay|invoice)\b[^.?!]{0,30}\binstead\s+of\s+(?:euros|dollars|pounds|the\s+deposit|all\s+at\s+once|upfront|up\s+front)",

@@ -44,7 +44,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
         ),
         "new_instructions": r"\b(?:new|updated|real|actual|true)\s+(?:system\s+)?(?:instructions?|rules|directives?)\s*(?::|are|follow)",
         "role_change": (
-            r"\b(?:you\s+are\s+(?:now|no\s+longer)|from\s+now\s+on,?\s+(?:you|act|respond|behave)"
+            r"\b(?:(?:for\s+the\s+rest\s+of\s+this\s+(?:chat|conversation)|from\s+here\s+on),?\s+you\s+are\b|you\s+are\s+(?:now|no\s+longer)|from\s+now\s+on,?\s+(?:you|act|respond|behave)"
             r"|act\s+as\s+(?:if\s+you\s+(?:were|are|have)|an?\s+(?:unrestricted|unfiltered|uncensored|different|new|evil|rogue|jailbroken))"
             r"|pretend\s+(?:that\s+)?(?:you(?:'re|\s+are|\s+have|\s+were)|to\s+be)\s+(?:an?\s+)?(?:\w+'s\s+)?(?:unrestricted|unfiltered|uncensored|different|another|evil|rogue|ai|assistant|system|admin|developer|chatgpt|gpt|model|without)"
             r"|role-?play\s+as\s+(?:an?\s+)?(?:unrestricted|unfiltered|ai|assistant|system|admin|evil|rogue|hacker)"
@@ -75,7 +75,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"(?:show|reveal|print|display|dump|output|give|paste|send|share|spill|leak)\s+(?:it|them|me|us|all)\b"
         ),
         "your_secret_object": (
-            r"\b(?:your|the\s+twin's|this\s+(?:twin|bot|assistant)'s)\s+(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial|system|real|private|entire)\s+"
+            r"\b(?:your|the\s+twin's|this\s+(?:twin|bot|assistant)'s)\s+(?:hidden|secret|internal|underlying|full|complete|exact|raw|original|initial|system|real|private|entire|current|active|live)\s+"
             r"(?:instructions?|config(?:uration)?|settings|rules|prompt|spec(?:ification)?|guidelines|directives|policies|programming|setup|parameters)"
             r"|\b(?:your|the|its)\s+(?:(?:full|whole|entire|active|current|complete|live|raw)\s+){0,2}(?:system\s*prompt|system\s*message|initial\s*prompt|pre-?prompt|meta\s*prompt|workflow[_ ]library|rubric\s+weights|decision[_ ]policy|persona[_ ]spec|twin[_ ]spec|spec\s+json|guardrails?|refusal[\s_]+(?:rules|templates)|forbidden[_ ]topics|faq[_ ]library|escalation[_ ]rules?|deterministic[_ ]rules|banned[_ ]phrases|do[_ ]not[_ ]say\s+list|routing\s+(?:config|rules|thresholds)|thresholds|(?:raw|routing|router|model|twin|bot)\s+config(?:uration)?)\b"
             r"|\bif\s+you\s+(?:had|have)\s+(?:a|an|any)\s+(?:system\s+prompt|hidden\s+(?:prompt|instructions|rules)|instructions)"
@@ -107,7 +107,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
         # The same attack in Spanish, French, German or Portuguese.
         "foreign_override": (
             r"\b(?:olvida|ignora|ignore[sz]?|oublie[sz]?|ignoriere|vergiss|esque[cç]a|ignorar)\s+(?:todas\s+|toutes\s+|alle\s+|todas\s+as\s+)?"
-            r"(?:tus|las|sus|tes|vos|les|deine|ihre|die|suas|as|seus|os)\s+(?:\w+\s+)?(?:reglas|instrucciones|r[eè]gles|instructions|regeln|anweisungen|regras|instru[cç][oõ]es)"
+            r"(?:(?:tus|las|sus|tes|vos|les|deine|ihre|die|suas|as|seus|os)\s+)?(?:\w+\s+)?(?:reglas|instrucciones|r[eè]gles|instructions|regeln|anweisungen|regras|instru[cç][oõ]es)"
             r"|\b(?:prompt|mensaje|instrucciones)\s+(?:de|del)\s+sistema\b|\bprompt\s+(?:syst[eè]me|do\s+sistema)\b|\bsystem-?prompt\b"
             r"|\b(?:d[eé]sactive[sz]?|desactiva|deaktiviere|desative)\s+(?:\w+\s+){0,2}(?:garde-fous|filtres|r[eè]gles|reglas|filtros|regeln|filter|sicherheits\w*|guardrails)"
             r"|\bconfigura(?:tion|ción|ção)\s+(?:cach[eé]e|oculta|secr[eè]te|secreta|interna)|\bversteckte\s+konfiguration"
@@ -115,7 +115,8 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
         "system_tag": (
             r"(?:<\s*/?\s*system\s*>|\[\s*system\s*\]|###\s*system|<\|im_start\|>|\bsystem[\s_]*override\b|\badmin[\s_]*override\b"
             r"|(?:^|\n)\s*(?:system|admin|operator|developer|root)\s*(?:message|note|notice)?\s*:"
-            r"|\bnew\s+(?:policy|rule|instruction)s?\s+from\s+(?:the\s+)?(?:operator|admin|developer|system|owner|maya)"
+            r"|\bnew\s+(?:policy|rule|instruction)s?\s+from\s+(?:the\s+)?(?:operator|admin|developer|system|owner|maya|me)\b"
+            r"|\breply\s+['\"\u2018\u201c]?(?:instructions|rules|settings)\s+(?:updated|accepted|changed)"
             r"|\b(?:operator|developer|owner|root|sudo)\s+(?:override|mode|access|command)"
             r"|\b(?:safety|rules|filters|guardrails|restrictions|policies|moderation)\s+(?:are\s+|have\s+been\s+)?(?:now\s+)?(?:disabled|off|removed|lifted|suspended|turned\s+off)\b)"
         ),
@@ -240,6 +241,13 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\bwhat\s+(?:was|is)\s+in\s+(?:their|his|her)\s+(?:deck|pitch|email|application|notes|plan)\b"
             r"|\b(?:chatting|talking|speaking|messaging)\s+(?:to|with)\s+you\b[^?]{0,80}\bwhat\s+did\s+(?:he|she|they)\s+(?:say|ask|want|tell)"
         ),
+        "booked_people": (
+            r"\blist\s+of\s+(?:\w+\s+){0,2}(?:founders|clients|customers|students|people|patients|members|guests|attendees)\s+(?:booked|coming|signed|registered|attending)"
+            r"|\bwhat\s+address\s+(?:it'?s|is\s+it|is\s+the\s+\w+|they'?re)\s+(?:being\s+)?(?:delivered|sent|going)"
+            r"|\bwhat\s+time\s+is\s+(?:his|her|their)\s+(?:appointment|lesson|class|session|booking)"
+            r"|\bwhat\s+(?:[\w-]+\s+){0,3}did\s+(?:they|he|she)\s+(?:show|send|tell|pitch|share)\s+(?:you|her|him|maya)\b"
+            r"|\bcompanies\s+(?:\w+\s+)?(?:has|have)\s+(?:invested\s+in|backed|funded)\b[^.?!]{0,60}\b(?:doing\s+(?:best|worst|well|badly)|struggl\w*|failing)"
+        ),
         "client_list": (
             r"\b(?:tell|show|give|send|share|pull\s+up|bring\s+up|export|dump|read|forward|access|let\s+me\s+see|get\s+me)\b[^.?!]{0,30}"
             r"\b(?:her|his|their|your|\w+'s|the)\s+(?:[\w-]+\s+)?(?:client|customer|student|member|patient|contact|mailing|subscriber|attendee|guest)\s+"
@@ -248,7 +256,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "another_twin": (
             r"\b(?:switch|connect|log|move|take)\s+(?:me\s+)?(?:over\s+)?(?:to|into)\s+(?:her|his|their|the|another|a\s+different|that)\s+(?:[\w'-]+\s+){0,3}twin\b"
             r"|\b(?:chat\s+logs?|conversations?|transcripts?|messages|chats|history)\s+(?:from|of|on|in)\s+(?:the|another|her|his|their|\w+'s)\s+(?:[\w&'-]+\s+){0,4}twin\b"
-            r"|\b(?:another|other|different)\s+(?:\w+\s+){0,2}(?:twin|tenant)\b[^.?!]{0,80}\b(?:client|customer|student)s?\b"
+            r"|\b(?:another|other|different)\s+(?:\w+\s+){0,2}(?:twin|tenant)\b[^?!]{0,120}\b(?:clients?|customers?|students?|files|price\s+list|prices|knowledge|spec|notes)\b"
         ),
         "work_done_for_someone": (
             r"\b(?:send|forward|share|show|give)\s+(?:me\s+)?(?:a\s+copy\s+of\s+)?(?:the|their|his|her)\s+(?:[\w-]+\s+){0,3}"
@@ -425,6 +433,10 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:sound|seem|look)s?\s+(?:\w+\s+)?(?:dyslexic|autistic|adhd|dyspraxic)",
         r"(?:think|reckon)\s+(?:he|she|they)\s+(?:has|have|is)\s+(?:adhd|autis\w*|dyslexi\w*)",
         r"what\s+(?:\w+\s+)?(?:does|do)\s+(?:he|she|it|they)\s+(?:have|has)\s*\?",
+        r"throbbing",
+        r"abscess\w*",
+        r"spike\s+(?:my|our|his|her|their)\s+(?:blood\s+)?sugars?",
+        r"should\s+(?:i|she|he|we)\s+stop\s+(?:taking\s+)?(?:my|her|his|the)\s+\w+",
         r"should\s+(?:i|she|he|we|they)\s+(?:go\s+(?:back\s+)?to|see|call)\s+(?:the\s+|a\s+|her\s+|his\s+|my\s+)?(?:hospital|doctor|gp|a&e|er|emergency\s+room)",
         r"(?:broke|broken|sprained|twisted|dislocated|fractured|hurt|injured)\s+(?:my|his|her|their|a)\s+"
         r"(?:arm|wrist|leg|ankle|finger|toe|hand|foot|rib|nose|collarbone|back|knee|shoulder|hip|neck)",
