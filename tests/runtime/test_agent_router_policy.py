@@ -1557,3 +1557,10 @@ def test_the_owners_time_asked_for_on_a_given_day_is_a_commitment(message, escal
 )  # fmt: skip
 def test_role_play_audits_german_overrides_and_other_peoples_bookings_are_refused(message, rule):
     assert decide(message).explanation.rule == rule
+
+
+def test_chat_spellings_of_you_ask_about_the_owner_and_the_price_of_a_service_with_the_owner_escalates():
+    assert decide("will u be doing classes this summer?").explanation.rule == "escalate.owner_knowledge"
+    assert decide("how much is a bridge with you? missing one tooth at the front").explanation.rule == (
+        "escalate.commitment"
+    )
