@@ -483,8 +483,9 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     grounding = Grounding(False, 0.0, ())
     if inp.sources:
         grounding = grounding_for(inp.message, list(inp.sources), owner_names, inp.vocabulary)
-    commitment = commitment_hit(_own_words(inp.message))
-    if commitment is None and intent == "answer" and not inp.pinned_context:
+    own_words = _own_words(inp.message)
+    commitment = commitment_hit(own_words)
+    if commitment is None and intent == "answer" and not inp.pinned_context and own_words != inp.message:
         # With no task that takes material, text after a colon is the sender's own words too.
         commitment = commitment_hit(inp.message)
     if (
@@ -525,7 +526,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     owner_hit = None
     if may_ask_owner:
         owner_hit = owner_specific_hit(
-            _own_words(inp.message), owner_names, owner_chat=owner_chat, pronoun=owner_pronoun_of(spec, inp.vocabulary)
+            own_words, owner_names, owner_chat=owner_chat, pronoun=owner_pronoun_of(spec, inp.vocabulary)
         )
         # A likely task that says "what do you think of my page" is the task; one that names the owner
         # ("does Ray have kids? any of them planning to join him?") asks about the owner.
