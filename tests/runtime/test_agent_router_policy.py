@@ -1564,3 +1564,17 @@ def test_chat_spellings_of_you_ask_about_the_owner_and_the_price_of_a_service_wi
     assert decide("how much is a bridge with you? missing one tooth at the front").explanation.rule == (
         "escalate.commitment"
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("Can you help me work out what's going wrong?", "diagnose"),
+        ("I want straighter teeth - can you put a plan together for me?", "plan"),
+        ("Can you help me choose between the quotes I got? I want the best value.", "evaluate"),
+        ("Could you have a look at my translation and tell me what you think?", "critique"),
+    ],
+)
+def test_a_bare_request_for_a_workflow_in_plain_words_asks_for_its_inputs(message, intent):
+    decision = decide(message)
+    assert (decision.intent, decision.action) == (intent, Action.CLARIFY)
