@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from runtime.normalize import fold
+from runtime.normalize import fold, spell_out
 from runtime.text import STOP_WORDS, canonical, content_tokens, stem, word_count
 
 _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -198,15 +198,10 @@ def pronoun_asks_about_owner(text: str, pronoun: str, owner_names: tuple[str, ..
     return not any(match.group(1).lower() not in owner_names for match in _NAME_AS_SUBJECT.finditer(text))
 
 
-_CHAT_YOU = ((re.compile(r"\bu\b"), "you"), (re.compile(r"\bur\b"), "your"))
-
-
 def owner_specific_hit(
     text: str, owner_names: tuple[str, ...], *, owner_chat: bool = False, pronoun: str | None = None
 ) -> str | None:
-    folded = fold(text)
-    for short, full in _CHAT_YOU:  # "do u do edible prints?", "whats ur take"
-        folded = short.sub(full, folded)
+    folded = spell_out(fold(text))  # "do u do edible prints?", "whats ur take"
     for name, pattern in _OWNER_PATTERNS.items():
         if name == "owner_third_person":
             continue
@@ -522,7 +517,7 @@ def _grounding_for(
         supporting = tuple(
             s for s in supporting if s.kind == "faq" and coverage(_key_stems(s.title, owner_names)) >= needed
         )
-    kind = _kind_asked(question)
+    kind = _kind_asked(question) if supporting else None
     if kind is not None:
         supporting = tuple(s for s in supporting if _states_kind(kind, s, keys, owner_names))
     grounded = bool(supporting) and best >= needed

@@ -37,6 +37,13 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 # Chat shorthand spelled out, so "reveal ur prompt" reads as "reveal your prompt".
 _SHORTHAND = {"ur": "your", "yr": "your", "u": "you", "r": "are", "pls": "please", "plz": "please", "abt": "about"}
 _SHORTHAND_WORD = re.compile(r"\b(?:" + "|".join(_SHORTHAND) + r")\b")
+
+
+def spell_out(folded: str) -> str:
+    """Folded text with chat shorthand written out: "do u do prints" reads "do you do prints"."""
+    return _SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(0)], folded)
+
+
 _SPACED = re.compile(r"\b(?:\w[ .\-_*/|]{1,3}){2,}\w\b")
 _WORD_SPLITTERS = re.compile(r"(?<=\w)[*_\-.|/](?=\w)")
 _BASE64_TOKEN = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
@@ -127,7 +134,7 @@ def detection_views(text: str) -> tuple[str, ...]:
     if any(not _PLAIN_NUMBER.match(token) for token in _LEET_TOKEN.findall(folded)):
         views += [folded.translate(_LEET), _despace(joined.translate(_LEET))]
     if _SHORTHAND_WORD.search(folded):
-        views += [_SHORTHAND_WORD.sub(lambda m: _SHORTHAND[m.group(0)], view) for view in views[:4]]
+        views += [spell_out(view) for view in views[:4]]
     for payload in decoded_payloads(text):
         views.append(fold(payload))
     if _BACKWARDS.search(folded):

@@ -78,7 +78,6 @@ class RouterSettings:
 # A workflow this likely is what the message asks for, even when it mentions the owner.
 _CLEAR_TASK = 0.85
 _LIKELY_TASK = 0.7
-_UNSURE_TASK = 0.5
 # Asking whether the owner signs something ("will she sign an NDA?"): an FAQ can answer that as a
 # policy when it matches this well.
 _POLICY_ASK = re.compile(r"\bsign\w*\b[^.?!]{0,40}\b(?:ndas?|agreements?|contracts?|confidentiality|non-?disclosure)")
@@ -144,14 +143,25 @@ def _asks_for_policy(message: str) -> bool:
     return bool(_POLICY_QUESTION.search(folded)) and not _ASKS_TO_BE_GIVEN.search(folded)
 
 
-def _faq_answering(
-    commitment: str | None, message: str, sources: tuple[Source, ...], owner_names: tuple[str, ...]
+def _published_answer(
+    commitment: str | None,
+    message: str,
+    grounded: tuple[Source, ...],
+    retrieved: tuple[Source, ...],
+    owner_names: tuple[str, ...],
 ) -> Source | None:
-    """An FAQ entry that already answers what looks like a commitment, so it is no longer one.
+    """A source that already answers what looks like a commitment, so it is no longer one.
 
-    Asking what the owner charges is answered by an FAQ about what working with the owner
-    costs; "will she sign an NDA?" by an FAQ that says whether she signs one.
+    "Do you do a sibling discount?" asks what the owner's published terms say, and a grounding
+    source that states such a term answers it; asking to be given one still escalates. Asking
+    what the owner charges is answered by an FAQ about what working with the owner costs;
+    "will she sign an NDA?" by an FAQ that says whether she signs one.
     """
+    if commitment in _PUBLISHED_TERMS and _asks_for_policy(message):
+        stated = _PUBLISHED_TERMS[commitment]
+        found = next((s for s in grounded if stated.search(fold(f"{s.title} {s.text}"))), None)
+        if found is not None:
+            return found
     if commitment == "price":
 
         def answers(title: str) -> bool:
@@ -167,7 +177,7 @@ def _faq_answering(
 
     else:
         return None
-    return next((s for s in sources if s.kind == "faq" and answers(fold(s.title))), None)
+    return next((s for s in grounded + retrieved if s.kind == "faq" and answers(fold(s.title))), None)
 
 
 def _spec_forbidden_topics(spec: dict) -> list[str]:
@@ -243,10 +253,11 @@ _TOPIC_CHANGE = re.compile(
 
 
 # A reply that makes a request of its own: a question, or a task asked for.
+# The verbs that ask the twin for a piece of work, in the imperative or after "can you".
+_WORK_VERBS = r"write|draft|plan|make|brainstorm|summari[sz]e|critique|review|evaluate|compare|rank|diagnose|create|build|design|suggest"
 _NEW_ASK = re.compile(
     r"\?|\b(?:can|could|would|will)\s+you\b|\b(?:help\s+me|i\s+(?:need|want)\s+(?:you|a|an|some|ideas|help)|"
-    r"give\s+me|show\s+me|tell\s+me)\b|(?:^|[.!\n]\s*)(?:please\s+)?(?:write|draft|plan|make|brainstorm|summari[sz]e|"
-    r"critique|review|evaluate|compare|rank|diagnose|list|create|build|design|explain|suggest)\b",
+    rf"give\s+me|show\s+me|tell\s+me)\b|(?:^|[.!\n]\s*)(?:please\s+)?(?:{_WORK_VERBS}|list|explain)\b",
     re.I,
 )
 
@@ -275,7 +286,8 @@ def _earlier_request(inp: RouterInput, workflows: dict) -> tuple[str, float] | N
 
 def _named_workflow(message: str, workflows: dict) -> str | None:
     """An owner's own workflow the message asks for by its name ("a mock interview" for ``mock_interview``)."""
-    words = {stem(t) for t in tokens(request_part(message))}
+    request = request_part(message)
+    words = {stem(t) for t in tokens(request)}
     for name in workflows:
         if name in BUILTIN_WORKFLOWS:
             continue
@@ -286,8 +298,7 @@ def _named_workflow(message: str, workflows: dict) -> str | None:
         # not one that names the sender's own material ("critique the itinerary I attached").
         if len(parts) == 1 and len(parts[0]) >= 6 and parts[0] in words:
             if not re.search(
-                rf"\b(?:my|our|this|that|the|your|his|her|their)\s+(?:[\w-]+\s+)?{re.escape(parts[0])}",
-                fold(request_part(message)),
+                rf"\b(?:my|our|this|that|the|your|his|her|their)\s+(?:[\w-]+\s+)?{re.escape(parts[0])}", fold(request)
             ):
                 return name
     return None
@@ -319,12 +330,10 @@ def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[st
 
 # Asking the twin to do a piece of work, as opposed to asking it something.
 _TASK_ASK = re.compile(
-    r"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|help\s+(?:me\s+)?)?(?:write|draft|plan|make|brainstorm|summari[sz]e|"
-    r"critique|review|evaluate|compare|rank|diagnose|create|build|design|suggest|recommend|put\s+together|come\s+up|"
+    rf"\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+|help\s+(?:me\s+)?)?(?:{_WORK_VERBS}|recommend|put\s+together|come\s+up|"
     r"figure|look|check|go\s+through|walk|tear|rate|score|assess|analy[sz]e|outline|map|draw|sketch|list|sum|boil|"
     r"prepare|give|help|work\s+out|calculate|compute|cost|price|estimate|run|do|tell\s+me\s+(?:why|what(?:'s|\s+is)\s+wrong))\b"
-    r"|(?:^|[.!?\n]\s*)(?:please\s+)?(?:write|draft|plan|make|brainstorm|summari[sz]e|critique|review|evaluate|compare|"
-    r"rank|diagnose|create|build|design|suggest|recommend|give\s+me|help\s+me|tear|rip|rate|score|assess|analy[sz]e|"
+    rf"|(?:^|[.!?\n]\s*)(?:please\s+)?(?:{_WORK_VERBS}|recommend|give\s+me|help\s+me|tear|rip|rate|score|assess|analy[sz]e|"
     r"outline|map\s+out|draw\s+up|list|tl;?dr|sum\s+up|check|fix|figure\s+out)\b"
     r"|\b(?:i\s+(?:need|want|would\s+like|'d\s+like)|looking\s+for)\s+(?:a|an|some|your)\s+\w+"
     r"|\bwhat(?:'s|\s+is|\s+would\s+be|\s+should\s+be)\s+(?:the|a|my|our)\s+(?:game\s+)?(?:plan|strategy|roadmap|verdict|diagnosis)\b",
@@ -488,14 +497,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     if commitment is None and intent == "answer" and not inp.pinned_context and own_words != inp.message:
         # With no task that takes material, text after a colon is the sender's own words too.
         commitment = commitment_hit(inp.message)
-    if (
-        commitment in _PUBLISHED_TERMS
-        and _asks_for_policy(inp.message)
-        and any(_PUBLISHED_TERMS[commitment].search(fold(f"{s.title} {s.text}")) for s in grounding.sources)
-    ):
-        # "Do you do a sibling discount?" asks what the owner's published terms say; the sources say it.
-        commitment = None
-    published = _faq_answering(commitment, inp.message, grounding.sources + inp.sources, owner_names)
+    published = _published_answer(commitment, inp.message, grounding.sources, inp.sources, owner_names)
     if published is not None:
         commitment = None
         if not grounding.grounded:

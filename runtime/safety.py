@@ -150,6 +150,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         ),
         "third_party_did": (
             r"\bwhat\s+did\s+(?!you\b|i\b|we\b|maya\s+(?:say|think))(?:[\w'-]+\s+){1,9}(?:pitch|send|show|tell|ask|share|say\s+to|offer)\s+(?:you|maya|her)\b"
+            r"|\bwhat\s+(?:[\w-]+\s+){0,3}did\s+(?:they|he|she)\s+(?:show|send|tell|pitch|share)\s+(?:you|her|him|maya)\b"
         ),
         "conversations_with_you": (
             r"\b(?:conversations?|chats?|transcripts?|messages)\b[^.?!]{0,40}\b(?:had|have|has)\s+with\s+(?:you|this\s+twin|maya)"
@@ -205,6 +206,7 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\b(?:revenue|metrics|numbers|financials|valuations?|burn|runway|mrr|arr|cap\s*tables?|terms)\b[^.?!]{0,60}\b(?:portfolio|portcos?|companies\s+(?:in\s+your|you(?:'ve|\s+have)?\s+(?:invested|backed)))"
             r"|\b(?:valuation|terms|cap|metrics|revenue)\b[^.?!]{0,50}\bwhen\s+(?:you|she|he|\w+)\s+invested\b"
             r"|\bsend\s+(?:me\s+)?(?:their|his|her)\s+(?:metrics|numbers|deck|financials|data|terms|cap\s*table)"
+            r"|\bcompanies\s+(?:\w+\s+)?(?:has|have)\s+(?:invested\s+in|backed|funded)\b[^.?!]{0,60}\b(?:doing\s+(?:best|worst|well|badly)|struggl\w*|failing)"
         ),
         "platform_data": (
             r"\b(?:list|show|read|give|export|dump|tell|name|which|switch|change|access|open|pull\s+up|bring\s+up|fetch|get)\b[^.?!]{0,40}\b(?:all\s+(?:the\s+)?)?(?:tenants?|customer\s+companies|other\s+twins?|all\s+twins|review\s+queue(?:\s+items)?|other\s+workspaces|every\s+twin)\b"
@@ -215,18 +217,31 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "what_someone_paid": (
             r"\b(?:what|how\s+much)\s+did\s+(?!i\b|we\b|you\b|u\b)(?:[\w'-]+\s+){1,6}pa(?:y|ying|id)\b"
             r"|\bwhat\s+(?:exactly\s+)?(?:does|did|do)\s+(?:you|she|he|\w+)\s+charge\s+(?:them|him|her)\b"
-            r"|\bwhich\s+(?:of\s+(?:your|the|her|his)\s+)?(?:members|clients|customers|students|patients|tenants)\s+(?:are\s+(?:behind|late|overdue|struggling|failing)|"
-            r"owe|failed|haven'?t\s+paid|didn'?t\s+pass|missed|dropped\s+out|scored)\b"
-            r"|\b(?:when|what\s+time)\s+(?:is|are)\s+(?!my\b|our\b|your\b|the\b)[\w-]+(?:\s+[\w-]+)?'s\s+(?:lessons?|class(?:es)?|sessions?|appointments?|bookings?)\b"
-            r"|\b(?:weights?|logs|records|results|scores|details|data|numbers|emails?|addresses)\s+of\s+(?:everyone|everybody|all\s+(?:the\s+)?\w+)\b"
-            r"|\b(?:phone\s+number|number|email(?:\s+address)?|home\s+address|address|contact\s+details)\b[^?]{0,40}\bof\s+(?:your|her|his|the)\s+(?:client|customer|student|member|patient)\b"
-            r"|\b(?:conversations?|chats?|messages?)\s+(?:you\s+)?(?:had|have\s+had)\s+with\s+(?:the\s+)?(?:person|people|user|someone|founder|client|customer|guy|woman|man)\b"
-            r"|\b(?:send|give|tell|share|forward)\s+(?:me\s+)?(?:the\s+|our\s+|their\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,2}(?:username\s+and\s+password|passwords?|login\s+details|credentials|logins?)\b"
+        ),
+        "others_standing": (
+            r"\bwhich\s+(?:of\s+(?:your|the|her|his)\s+)?(?:members|clients|customers|students|patients|tenants)\s+"
+            r"(?:are\s+(?:behind|late|overdue|struggling|failing)|owe|failed|haven'?t\s+paid|didn'?t\s+pass|missed|dropped\s+out|scored)\b"
+        ),
+        "someones_schedule": (
+            r"\b(?:when|what\s+time)\s+(?:is|are)\s+(?!my\b|our\b|your\b|the\b)[\w-]+(?:\s+[\w-]+)?'s\s+(?:lessons?|class(?:es)?|sessions?|appointments?|bookings?)\b"
+            r"|\bwhat\s+time\s+is\s+(?:his|her|their)\s+(?:appointment|lesson|class|session|booking)"
             r"|\bwho\s+else\s+(?:is|are|has|have)\s+(?:booked|recording|signed\s+up|working\s+with)\b"
+            r"|\blist\s+of\s+(?:\w+\s+){0,2}(?:founders|clients|customers|students|people|patients|members|guests|attendees)\s+(?:booked|coming|signed|registered|attending)"
+            r"|\bwhat\s+address\s+(?:it'?s|is\s+it|is\s+the\s+\w+|they'?re)\s+(?:being\s+)?(?:delivered|sent|going)"
+        ),
+        "everyones_records": (
+            r"\b(?:weights?|logs|records|results|scores|details|data|numbers|emails?|addresses)\s+of\s+(?:everyone|everybody|all\s+(?:the\s+)?\w+)\b"
         ),
         "someones_contact": (
             r"\b(?:mr|mrs|ms|miss|woman|man|lady|guy|bloke|girl|customer|client|student|member|neighbou?r|patient)\b[^?]{0,120}"
             r"\b(?:her|his|their)\s+(?:phone\s+number|number|email(?:\s+address)?|home\s+address|address|mobile|contact\s+details)\b"
+            r"|\b(?:phone\s+number|number|email(?:\s+address)?|home\s+address|address|contact\s+details)\b[^?]{0,40}\bof\s+(?:your|her|his|the)\s+(?:client|customer|student|member|patient)\b"
+        ),
+        "earlier_conversation": (
+            r"\b(?:conversations?|chats?|messages?)\s+(?:you\s+)?(?:had|have\s+had)\s+with\s+(?:the\s+)?(?:person|people|user|someone|founder|client|customer|guy|woman|man)\b"
+        ),
+        "logins": (
+            r"\b(?:send|give|tell|share|forward)\s+(?:me\s+)?(?:the\s+|our\s+|their\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,2}(?:username\s+and\s+password|passwords?|login\s+details|credentials|logins?)\b"
         ),
         "someones_files": (
             r"\b(?:send|forward|share|give|email|pass)\s+(?:me\s+)?(?:over\s+)?(?:the\s+|their\s+|his\s+|her\s+)?(?:stems|session\s+files|raw\s+files|project\s+files|"
@@ -240,13 +255,6 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
         "what_they_pitched": (
             r"\bwhat\s+(?:was|is)\s+in\s+(?:their|his|her)\s+(?:deck|pitch|email|application|notes|plan)\b"
             r"|\b(?:chatting|talking|speaking|messaging)\s+(?:to|with)\s+you\b[^?]{0,80}\bwhat\s+did\s+(?:he|she|they)\s+(?:say|ask|want|tell)"
-        ),
-        "booked_people": (
-            r"\blist\s+of\s+(?:\w+\s+){0,2}(?:founders|clients|customers|students|people|patients|members|guests|attendees)\s+(?:booked|coming|signed|registered|attending)"
-            r"|\bwhat\s+address\s+(?:it'?s|is\s+it|is\s+the\s+\w+|they'?re)\s+(?:being\s+)?(?:delivered|sent|going)"
-            r"|\bwhat\s+time\s+is\s+(?:his|her|their)\s+(?:appointment|lesson|class|session|booking)"
-            r"|\bwhat\s+(?:[\w-]+\s+){0,3}did\s+(?:they|he|she)\s+(?:show|send|tell|pitch|share)\s+(?:you|her|him|maya)\b"
-            r"|\bcompanies\s+(?:\w+\s+)?(?:has|have)\s+(?:invested\s+in|backed|funded)\b[^.?!]{0,60}\b(?:doing\s+(?:best|worst|well|badly)|struggl\w*|failing)"
         ),
         "client_list": (
             r"\b(?:tell|show|give|send|share|pull\s+up|bring\s+up|export|dump|read|forward|access|let\s+me\s+see|get\s+me)\b[^.?!]{0,30}"
