@@ -164,11 +164,11 @@ def _workflow_examples(name: str, workflow: dict) -> list[str]:
 class IntentModel:
     _CACHE_SIZE = 4096
 
-    def __init__(self, corpus: dict[str, list[str]]):
+    def __init__(self, corpus: dict[str, list[str]], prepare=request_part):
         texts, labels = [], []
         for label, utterances in corpus.items():
             for utterance in utterances:
-                texts.append(request_part(utterance))
+                texts.append(prepare(utterance))
                 labels.append(label)
         self.pipeline = _pipeline().fit(texts, labels)
         self.labels = [str(label) for label in self.pipeline.classes_]
@@ -194,6 +194,10 @@ class IntentModel:
                 if widened.top[1] >= max(_CLEAR_REQUEST, scored.top[1]):
                     return widened
         return scored
+
+    def scores_of(self, request: str) -> IntentScores:
+        """How likely each label is for ``request`` read whole, as the model was trained."""
+        return self._scores(request)
 
     def _scores(self, request: str) -> IntentScores:
         hit = self._cache.get(request)

@@ -31,6 +31,7 @@ from runtime.grounding import (
 from runtime.inputs import ELSEWHERE, Evidence, inputs_missing, is_material_input, material_block
 from runtime.intent import IntentScores, intent_model_for, request_part
 from runtime.normalize import fold
+from runtime.request_kind import COMMITMENT, OTHERS_DATA, asks_something, names_someone_else, request_kind_scores
 from runtime.safety import SafetyHit, exfiltration_hit, guardrail_hit, injection_hit
 from runtime.text import canonical, content_tokens, stem, tokens, word_count
 from specs.workflows import BUILTIN_WORKFLOWS, workflow_library_effective
@@ -84,6 +85,17 @@ _POLICY_ASK = re.compile(r"\bsign\w*\b[^.?!]{0,40}\b(?:ndas?|agreements?|contrac
 _SIGNED_THING = re.compile(r"\b(?:nda|ndas|agreements?|contracts?|confidential\w*)\b")
 # How sure a request that names an owner's workflow is taken to be.
 _NAMED_WORKFLOW = 0.8
+# An owner's workflow the classifier ranks second to a plain answer it is unsure of is asked
+# for when the message uses enough of the words the owner described it with.
+_DESCRIBED_P = 0.2
+_DESCRIBED_WORDS = 2
+_DESCRIBED_TOP = 0.7
+_OWNER_BY_NAME = {"owner_named", "owner_named_possessive", "owner_pronoun"}
+# How sure the request-kind classifier must be to act where no pattern did.
+_LEARNED_OTHERS_DATA = 0.8
+_LEARNED_COMMITMENT = 0.85
+# Below this a workflow the classifier picks may still be a question or a request of either kind.
+_UNSURE_WORK = 0.5
 
 
 def owner_names_of(spec: dict) -> tuple[str, ...]:
@@ -129,6 +141,7 @@ _POLICY_QUESTION = re.compile(
     r"|\bwhat\s+(?:do|does|would)\s+(?:you|she|he|\w+)\s+charge\b|\bhow\s+much\s+(?:is|are|does|do|would|will|to)\b"
     r"|\bwhat\s+(?:would|does|will|do)\s+(?:it|that|this|a|an|one)\s+(?:[\w-]+\s+){0,2}cost\b"
     r"|\b(?:do|would|will)\s+(?:i|we)\s+get\b|\bwhat(?:'s|\s+is|\s+are)\s+(?:your|the|her|his)\s+(?:[\w-]+\s+){0,2}(?:policy|rates?|prices?|fees?|terms)\b"
+    r"|\b(?:is|are)\s+(?:the|my|our|your|a|an)\s+(?:[\w-]+\s+){0,2}(?:refundable|transferable|included)\b"
     r"|\bwhat\s+happens\s+(?:if|when)\b|\bhow\s+(?:does|do)\s+(?:the\s+)?(?:refunds?|discounts?|cancell?ations?)\s+work\b"
 )
 _ASKS_TO_BE_GIVEN = re.compile(
@@ -304,9 +317,41 @@ def _named_workflow(message: str, workflows: dict) -> str | None:
     return None
 
 
+_SIGNATURE_NOISE = frozenset(
+    {"note", "list", "say", "give", "ask", "use", "add", "check", "make", "step", "includ", "option"}
+)
+
+
+@lru_cache(maxsize=1024)
+def _signature(name: str, description: str, steps: tuple[str, ...]) -> frozenset[str]:
+    """The words an owner used to say what their workflow is about."""
+    text = " ".join((name.replace("_", " "), description, *steps))
+    return frozenset({stem(t) for t in content_tokens(fold(text))} - _SIGNATURE_NOISE)
+
+
+def _described_workflow(message: str, scores: IntentScores, workflows: dict) -> str | None:
+    """An owner's workflow the classifier half sees, asked for in the words the owner described it with."""
+    words = {stem(t) for t in content_tokens(fold(request_part(message)))}
+    best = None
+    for name, p in scores.ranked[1:4]:
+        if name in BUILTIN_WORKFLOWS or name not in workflows or p < _DESCRIBED_P:
+            continue
+        workflow = workflows[name]
+        steps = tuple(s for s in workflow.get("steps") or [] if isinstance(s, str))
+        shared = words & _signature(name, str(workflow.get("description") or ""), steps)
+        if len(shared) >= _DESCRIBED_WORDS and (best is None or p > best[1]):
+            best = (name, p)
+    return best[0] if best else None
+
+
 def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[str, float, str]:
     """The workflow asked for, its probability, and where it came from (message or an earlier request)."""
     intent, probability = scores.top
+    if intent == "answer" and probability < _DESCRIBED_TOP:
+        described = _described_workflow(inp.message, scores, workflows)
+        if described is not None:
+            # Half the pull towards a plain answer is the question form of the request itself.
+            intent, probability = described, scores.probability(described) + probability * 0.5
     named = _named_workflow(inp.message, workflows)
     if named is not None:
         intent, probability = named, max(scores.probability(named), _NAMED_WORKFLOW)
@@ -462,7 +507,34 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             Action.REFUSE, confidence, rule, f"{hit.kind}: {hit.pattern}", matched=hit.pattern, excerpt=hit.excerpt
         )
 
+    owner_chat = inp.interaction_context == OWNER_CHAT
     owner_names = owner_names_of(spec)
+    own_words = _own_words(inp.message)
+    # The learned backstop reads what the patterns missed; a reply that completes a request, a
+    # clear request for a piece of work, or the owner talking to their own twin is neither kind.
+    kinds = None
+    if not owner_chat and intent_source == "message" and (intent == "answer" or probability < _UNSURE_WORK):
+        kinds = request_kind_scores(own_words)
+        signals["request_kind"] = {label: round(p, 4) for label, p in kinds.ranked}
+    if (
+        kinds is not None
+        and kinds.probability(OTHERS_DATA) >= _LEARNED_OTHERS_DATA
+        and names_someone_else(own_words, owner_names, inp.vocabulary.frequency if inp.vocabulary else ())
+        # "Which fund was she a partner at?", "what did Clara think of my son's playing?" ask about the owner.
+        and owner_specific_hit(own_words, owner_names, pronoun=owner_pronoun_of(spec, inp.vocabulary))
+        not in _OWNER_BY_NAME
+        # "intro me to her old cofounder" asks the owner for a favour, not for data.
+        and commitment_hit(own_words) is None
+    ):
+        intent = "answer"
+        return decide(
+            Action.REFUSE,
+            0.9,
+            "refuse.private_data",
+            "exfiltration: asks for someone else's data (request-kind classifier)",
+            matched=f"learned.{OTHERS_DATA}",
+        )
+
     owner = str(((spec.get("identity_voice") or {}).get("name")) or "the owner")
     smalltalk = is_smalltalk(inp.message, owner_names)
     if smalltalk and intent_source == "message":
@@ -492,11 +564,19 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     grounding = Grounding(False, 0.0, ())
     if inp.sources:
         grounding = grounding_for(inp.message, list(inp.sources), owner_names, inp.vocabulary)
-    own_words = _own_words(inp.message)
     commitment = commitment_hit(own_words)
     if commitment is None and intent == "answer" and not inp.pinned_context and own_words != inp.message:
         # With no task that takes material, text after a colon is the sender's own words too.
         commitment = commitment_hit(inp.message)
+    if (
+        commitment is None
+        and kinds is not None
+        and kinds.probability(COMMITMENT) >= _LEARNED_COMMITMENT
+        and asks_something(own_words)
+        # "Is the deposit refundable?" asks what a source already states.
+        and not (grounding.grounded and _asks_for_policy(inp.message))
+    ):
+        commitment = f"learned.{COMMITMENT}"
     published = _published_answer(commitment, inp.message, grounding.sources, inp.sources, owner_names)
     if published is not None:
         commitment = None
@@ -504,7 +584,6 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             grounding = Grounding(True, grounding.score, (published,), (published,))
     signals["grounding"] = {"grounded": grounding.grounded, "score": grounding.score,
                             "sources": [s.id for s in grounding.sources]}  # fmt: skip
-    owner_chat = inp.interaction_context == OWNER_CHAT
     # The owner cannot be committed to anything by asking their own twin: a price or a discount
     # they ask about is a question about their own policy, answered from the sources or asked back.
     policy_question = owner_chat and commitment is not None and intent == "answer"

@@ -561,11 +561,14 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"criminal",
         r"wrongful",
         r"(?:break|breach|void)\w*\s+(?:my|the|a|our)\s+(?:contract|lease|agreement)",
-        r"court",
+        # A court case, not a place called "Ashton Court".
+        r"(?:in|to|into|at|before|through|the|a|small\s+claims?)\s+court(?!\s+(?:house|yard|mansion|hotel|road|street|lane))",
+        r"court\s+(?:case|order|date|hearing|claim|action|fees?|proceedings)",
         r"can\s+(?:i|we|they|he|she)\s+(?:legally|be\s+sued|get\s+sued)",
         r"against\s+the\s+law",
         r"enforceable",
-        r"(?:am|are)\s+(?:i|we)\s+(?:legally\s+)?allowed\s+to",
+        # "am I allowed to move my booking?" asks about the business's own terms.
+        r"(?:am|are)\s+(?:i|we)\s+legally\s+allowed\s+to",
         r"is\s+it\s+(?:legal|lawful|allowed)\s+to",
         r"without\s+(?:telling|notifying|their\s+consent|consent)",
         r"personal\s+guarantee",
@@ -945,6 +948,24 @@ def _listed_items(topic: str) -> tuple[frozenset[str], ...]:
     return tuple(found) if len(items) >= 2 else ()
 
 
+@lru_cache(maxsize=1024)
+def _topic_head(topic: str) -> frozenset[str]:
+    """What a topic that lists examples is about: its words before the list ("legal advice on disputes
+    between landlords and tenants: withholding rent, deposits, ...")."""
+    parts = re.split(r"[:(]", topic_core(topic), maxsplit=1)
+    if len(parts) < 2:
+        return frozenset()
+    head = parts[0]
+    return frozenset({stem(t) for t in content_tokens(head.lower())} - _GENERIC_TOPIC_WORDS)
+
+
+def _head_named(topic: str, stems: set[str], common: frozenset[str]) -> bool:
+    """A lone listed item counts only beside a word of what the list is about ("deposit" alone is not
+    a landlord dispute); the twin's own common words say nothing of it."""
+    head = _topic_head(topic) - common
+    return not head or any(_shares_stem(word, stems) for word in head)
+
+
 # Mentions of a topic that are not asking about it: "(not asking for tax advice lol)", the sender's
 # market ("tax-prep firms", "legal tech", "stock traders"), and politics inside a company.
 _NOT_THE_TOPIC = re.compile(
@@ -1003,7 +1024,7 @@ def guardrail_hit(
             return SafetyHit("guardrail", topic, topic)
         if topic in described:
             for item in _listed_items(topic):
-                if item and item <= stems and not item & common:
+                if item and item <= stems and not item & common and _head_named(topic, stems, common):
                     return SafetyHit("guardrail", topic, " ".join(sorted(item)))
         if topic in described and len(topic_stems) >= 4:
             # Two words of the message matching two different words of the topic (not one word twice).

@@ -1503,3 +1503,50 @@ def test_a_forbidden_topic_is_refused_in_the_senders_own_words(message, topics):
 )
 def test_a_problem_in_everyday_words_and_an_objective_as_so_it_can(message, missing):
     assert decide(message).required_inputs_missing == missing
+
+
+DISPUTES = (
+    "legal advice on disputes between landlords and tenants or with other contractors: withholding rent, "
+    "deposits, repair deadlines, small claims, negligence"
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "topics", "refused"),
+    [
+        ("Can we pay for the new boiler monthly instead of the deposit and balance?", [DISPUTES], False),
+        ("Can my landlord keep my whole deposit over a stain on the carpet?", [DISPUTES], True),
+        ("Have you done flowers at Ashton Court Mansion before?", ["legal advice"], False),
+        ("Should I take the builder to small claims court over the unfinished job?", ["legal advice"], True),
+        ("He's threatening court action over the invoice, what should I say?", ["legal advice"], True),
+        ("I'm booked on Thursday's workshop but something came up. Am I allowed to move to another date?",
+         ["legal advice"], False),
+        ("Am I legally allowed to film my neighbour's garden?", ["legal advice"], True),
+    ],
+)  # fmt: skip
+def test_a_listed_example_counts_beside_what_the_list_is_about_and_a_place_or_a_booking_is_no_legal_matter(
+    message, topics, refused
+):
+    spec = {**SPEC, "guardrails": {"forbidden_topics": topics}}
+    assert (decide(message, spec=spec).explanation.rule == "refuse.guardrail") is refused
+
+
+BOILER_SPEC = {
+    **SPEC,
+    "identity_voice": {"name": "Gareth Holroyd"},
+    "workflow_library": {
+        "fault_code_lookup": {
+            "description": "Explain what a boiler fault code means and the safe checks before calling an engineer.",
+            "steps": ["Identify the boiler make and the exact code shown", "Explain the code in one plain sentence"],
+            "required_inputs": ["boiler_make", "fault_code"],
+        }
+    },
+}
+
+
+def test_an_owner_workflow_asked_for_in_the_words_it_is_described_with_is_chosen_over_a_plain_answer():
+    decision = decide("what does fault code F28 mean", spec=BOILER_SPEC)
+    assert (decision.action, decision.intent) == (Action.CLARIFY, "fault_code_lookup")
+    assert "boiler_make" in decision.required_inputs_missing
+    # A question that shares one word with the description is still a plain question.
+    assert decide("what does a magnetic filter do?", spec=BOILER_SPEC).intent == "answer"
