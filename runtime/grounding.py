@@ -21,7 +21,7 @@ _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
         "promise": r"\b(?:(?:note|email|e-mail|letter|message|statement|announcement)\s+from\s+(?:you|her|him|\w+)\b[^.?!]{0,60}\b(?:saying|confirming|stating|announcing|that)\b[^.?!]{0,30}\b(?:committed|commit|investing|invested|doing|agreed|joining|leading|on\s+board|in\s+for|will|'ll)\b|confirm\s+(?:your|her|his|the)\s+(?:allocation|commitment|check|cheque|investment|participation|terms|attendance|spot|booking)|on\s+(?:her|his|their|\w+'s)\s+behalf|confirm\s+(?:that\s+)?(?:you|she|he|\w+)(?:'re|'s|\s+are|\s+is)\s+in\b|(?:held|holding|saved|reserved|kept)\s+(?:a|an|the)?\s*\$?\d[\d,.]*\s?[km]?\s+(?:allocation|spot)\s+for\s+(?:you|her|him|\w+)|(?:confirm|state|put)\s+(?:in\s+writing\s+|on\s+record\s+)?that\s+(?:you|she|he|\w+)\s+(?:is|are|'s|'re|will\s+be)\s+(?:ok|okay|fine|happy|good|comfortable|on\s+board)\s+with|confirm\s+(?:it\s+|this\s+)?in\s+writing|(?:can|could|may)\s+i\s+(?:tell|let|inform|say\s+to|announce\s+to|mention\s+to)\b[^.?!]{0,50}\b(?:is|are|'re|'s|will|'ll)\s+(?:in\b|on\s+board|committed|investing|joining|coming|leading|backing|advising|participating)|promise|guarantee|commit(?:ment)?\s+to|pledge|swear|assure\s+me|(?:can|could)\s+you\s+confirm\s+(?:that\s+)?(?:you|she|he|\w+)(?:'ll|\s+will|\s+would|\s+is\s+going\s+to|\s+can))\b",
         "investment": r"\b(?:will|would|can|could)\s+(?:you|maya|she)\s+(?:invest|fund|back|lead|join|participate)\b|\b(?:will|would|can|could)\s+(?:you|she|he|\w+)\s+write\s+(?:us|me)\s+a\s+(?:check|cheque)|\b(?:invest|put\s+money)\s+in\s+(?:my|our|us|me)\b|\b(?:lead|join)\s+(?:my|our)\s+(?:round|raise|seed|pre-?seed)\b|\b(?:commit|put|wire|send|invest|write)\s+(?:us\s+|me\s+)?(?:\$\s?\d[\d,.]*\s?[km]?|\d[\d,.]*\s?[km]|a\s+(?:check|cheque)|money|capital)\b[^.?!]{0,20}\b(?:to|in|into|for)\s+(?:my|our|us|me|this|the)\b",
         "service": r"\b(?:we|i)(?:'d|\s+would)\s+(?:love|like)\s+(?!you\b|my\b|our\b|the\b|a\b|them\b|us\b|me\b|it\b|this\b|that\b)\w+\s+to\s+(?:lead|speak|teach|run|host|give|join|come|judge|perform|present|deliver|headline|cater|photograph|shoot|play|accompany|interpret|coach|mentor|train)\b|\b(?:would|will|could|can)\s+you\s+(?:agree\s+to|be\s+able\s+to|consider)\s+(?:giv|speak|present|host|join|com|do|run|lead|judg|mentor|coach|visit)\w*\b|\bgive\s+(?:a|an|the)\s+(?:\d+[- ]minute\s+)?(?:talk|presentation|keynote|workshop|lecture)\s+(?:at|to|for)\b|\b(?:will|would|could)\s+you\s+be\s+(?:up\s+for|willing\s+to|open\s+to|able\s+to|down\s+(?:for|to)|keen\s+to|happy\s+to|free\s+to)\s+(?:\w+\s+)?(?:pac|coach|train|mentor|meet|call|join|speak|advis|invest|lead|host|judg|sponsor|visit|come|attend|run|race)\w*\s+(?:me|us|my|our|at|the|a|an|in|for|on|to|with)\b|\b(?:will|would|could|can)\s+(?!i\b|we\b|they\b|it\b|this\b|that\b)(?:you|she|he|[a-z]+)\s+(?:personally\s+|please\s+)?(?:pace|coach|train|mentor|meet|call|join|come\s+to|attend|speak\s+at|sign|invest|lead|advise|sponsor|host|judge|interview|hire|employ|take\s+me\s+on|be\s+my|cover|waive|refund|hold|reserve)\s+(?:me|us|my|our|at|the|a|an|in|for)\b",
-        "endorsement": r"\b(?:can|could|would|will)\s+(?:you|she|he|\w+)\s+(?:write|sign|provide|give)\s+(?:me\s+|us\s+)?(?:a|an)\s+(?:reference|recommendation|letter|testimonial|quote|endorsement)\b",
+        "endorsement": r"\b(?:can|could|would|will)\s+(?:you|she|he|\w+)\s+(?:write|sign|provide|give)\s+(?:me\s+|us\s+)?(?:a|an)\s+(?:reference|recommendation|testimonial|quote|endorsement|(?:reference|recommendation|support)\s+letter|letter\s+of\s+(?:recommendation|reference|support|endorsement))\b",
         "together": r"\b(?:will|would|could|can)\s+(?:you|she|he)\s+(?:run(?!\s+(?:a|an|this|that|my|our|some|through)\b)|race|train|ride|come|travel|go|fly)\b[^.?!]{0,30}\bwith\s+(?:me|us)\b",
         "role": r"\bput\s+(?:you|her|him|\w+)\s+down\s+(?:for|as)\b|\b(?:have|invite)\s+you\s+(?:to\s+)?(?:serve|speak|act|sit)\s+(?:as|on)\b|\bserve\s+as\s+(?:a|an|our)\s+(?:judge|speaker|mentor|panelist|juror)\b|\b(?:work\s+experience|shadow(?:ing)?|an?\s+internship|apprenticeship|placement)\s+(?:with|at|for)\s+(?:you|her|him)\b|\b(?:list|name|put|add|feature|show)\s+(?:you|her|him|[a-z]+)\s+as\s+(?:an?\s+|our\s+|my\s+)?(?:advisor|adviser|mentor|board\s+member|investor|partner|backer|reference)\b|\b(?:will|would|can|could)\s+(?:you|maya|she)\s+(?:be|become)\s+(?:my|our|an?)\s+(?:advisor|adviser|mentor|board\s+member|coach|cofounder|co-founder|investor|reference|sponsor)\b|\bjoin\s+(?:my|our)\s+(?:board|advisory|team|startup|company)\b|\b(?:come\s+on(?:\s+board)?|come\s+aboard|sign\s+on|join\s+(?:us|me)|serve)\s+as\s+(?:an?\s+|our\s+|my\s+)?(?:advisor|adviser|mentor|board\s+member|coach|cofounder|co-founder|investor|partner|director)\b",
         "introduction": r"\b(?:(?:can|could|would|will)\s+(?:you|she|he|\w+)\s+(?:personally\s+|directly\s+)?(?:intro(?:duce)?|connect)\s+(?:me|us)\s+(?:directly\s+|personally\s+)?(?:to|with)|(?:make|give)\s+(?:me|us)\s+an?\s+intro(?:duction)?\s+to|^\W*(?:please\s+)?intro(?:duce)?\s+(?:me|us)\s+to)\b",
@@ -144,10 +144,36 @@ _OWN_OFFER = re.compile(
 _TO_OWNER = re.compile(r"\b(?:you|your|she|her|he|his|u)\b")
 
 
+# "How do I book?" asks how things work, not for the thing itself.
+_ASKS_HOW = re.compile(
+    r"^\W*(?:(?:and|so|but|ok|also)\s+)?(?:how\s+(?:do|can|could|would|should|does)\s+(?:i|we|one|people|someone|you\s+guys)\b|"
+    r"where\s+(?:do|can|could)\s+(?:i|we)\b|what(?:'s|\s+is)\s+the\s+(?:best\s+)?way\s+to\b|is\s+there\s+a\s+way\s+to\b)"
+)
+_SENTENCE_MARKS = (".", "?", "!", "\n")
+
+
+# "I promise" is the sender's word; "your 12-month guarantee" asks what the owner's terms are.
+_NOT_ASKED_PROMISE = re.compile(r"\b(?:i|we|your|the|our|my|their)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def _sentence_of(folded: str, match: re.Match[str]) -> str:
+    start = max(folded.rfind(mark, 0, match.start()) for mark in _SENTENCE_MARKS) + 1
+    return folded[start : match.end()]
+
+
 def commitment_hit(text: str) -> str | None:
     folded = fold(text)
     for name, pattern in _COMMITMENT_PATTERNS.items():
         match = pattern.search(folded)
+        if match and _ASKS_HOW.search(_sentence_of(folded, match)):
+            continue
+        if (
+            match
+            and name == "promise"
+            and match.group(0) in ("promise", "guarantee")
+            and _NOT_ASKED_PROMISE.search(_sentence_of(folded, match)[: -len(match.group(0))])
+        ):
+            continue
         if match and name == "discount":
             start = max(folded.rfind(mark, 0, match.start()) for mark in (".", "?", "!", "\n", "("))
             sentence = folded[start + 1 : match.end() + 40]

@@ -1550,3 +1550,18 @@ def test_an_owner_workflow_asked_for_in_the_words_it_is_described_with_is_chosen
     assert "boiler_make" in decision.required_inputs_missing
     # A question that shares one word with the description is still a plain question.
     assert decide("what does a magnetic filter do?", spec=BOILER_SPEC).intent == "answer"
+
+
+@pytest.mark.parametrize(
+    ("message", "escalates"),
+    [
+        ("How do I actually book an appointment? Your website is confusing on my phone", False),
+        ("Can you book me in for a call next Tuesday?", True),
+        ("Can I bring my dog in when I pick up my order? She's very good I promise", False),
+        ("can you promise it'll be done by the 3rd?", True),
+        ("can you write a letter to my landlord for me", False),
+        ("can you write me a reference letter for my new job?", True),
+    ],
+)
+def test_asking_how_something_works_the_senders_own_promise_and_a_plain_letter_commit_no_one(message, escalates):
+    assert (decide(message).explanation.rule == "escalate.commitment") is escalates
