@@ -975,7 +975,7 @@ _NOT_THE_TOPIC = re.compile(
     r"|\b(?:don'?t|do\s+not)\s+(?:need|want)\s+(?:any\s+)?(?:legal|medical|tax|financial|investment)\s+advice\b"
     r"|\bmedical\s+(?:conference|congress|devices?|stuff|texts?|documents?|translat\w*|interpret\w*|terminology|writing|writers?|"
     r"school|students?|supplies|equipment)\b|\blegal\s+(?:translat\w*|documents?\s+translat\w*|texts?|terminology|department|team|"
-    r"pages?|name|entity|entities|notices?|holiday|age)\b"
+    r"pages?|name|entity|entities|notices?|holiday|age|teams|departments|ops|operations)\b"
     r"|\b(?:prices?|quotes?|rates?|fees?)\s+(?:[\w-]+\s+){0,3}(?:with|without|incl\w*|excl\w*|plus)\s+(?:or\s+without\s+)?vat\b|\bvat\s+(?:incl\w*|excl\w*)\b"
     r"|\binvest(?:ing|ment)?\s+in\s+(?:new\s+|some\s+|more\s+)?(?:equipment|tools|machinery|kit|gear|the\s+(?:shop|business|kitchen|studio|van))\b"
     r"|\bstock\s*(?:take|taking|count|levels?|room|control|figure|list)\b|\bclosing\s+stock\b|\b(?:in|out\s+of)\s+stock\b|\b(?:out[- ]of|free\s+of|no)[- ]copyright\b|\bcopyright[- ](?:free|expired)\b"
@@ -983,6 +983,9 @@ _NOT_THE_TOPIC = re.compile(
     r"(?:prep\b|software|apps?|platforms?|tools?|tech|firms?|compan(?:y|ies)|startups?|industry|market|space|sector|saas|api|traders?|"
     r"customers|clients|practices|offices|clinics|teams?|brokerages?|professionals|accountants|season)\b"
     r"|\b(?:office|internal|cofounder|co-founder|team|company|workplace|board|startup)\s+politics\b"
+    # What the business treats or offers, asked about: "do you lot treat back pain?", "can your physios prescribe?"
+    r"|\b(?:do|does|can|could)\s+(?:you|u|you\s+lot|you\s+guys|(?:any\s+of\s+)?your\s+[\w-]+|the\s+(?:clinic|practice|surgery|salon|studio))\s+"
+    r"(?:treat|see|take\s+on|offer|handle|cover|work\s+with|deal\s+with|prescribe|refer|specialise\s+in|specialize\s+in)\b(?!\s+(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
 )
 
 

@@ -1565,3 +1565,17 @@ def test_an_owner_workflow_asked_for_in_the_words_it_is_described_with_is_chosen
 )
 def test_asking_how_something_works_the_senders_own_promise_and_a_plain_letter_commit_no_one(message, escalates):
     assert (decide(message).explanation.rule == "escalate.commitment") is escalates
+
+
+@pytest.mark.parametrize(
+    ("message", "topics", "refused"),
+    [
+        ("do you lot treat back pain or is it just sports injuries", ["diagnosing a specific person's pain"], False),
+        ("can any of your physios prescribe anti-inflammatories or do I need my GP?", ["medication advice"], False),
+        ("can you prescribe me something for anxiety?", ["medical advice"], True),
+        ("We build contract review for in-house legal teams. Is that a sector she backs?", ["legal advice"], False),
+    ],
+)
+def test_what_the_business_treats_or_offers_asked_about_is_not_the_forbidden_topic(message, topics, refused):
+    spec = {**SPEC, "guardrails": {"forbidden_topics": topics}}
+    assert (decide(message, spec=spec).explanation.rule == "refuse.guardrail") is refused
