@@ -92,7 +92,7 @@ _DESCRIBED_WORDS = 2
 _DESCRIBED_TOP = 0.7
 _OWNER_BY_NAME = {"owner_named", "owner_named_possessive", "owner_pronoun"}
 # How sure the request-kind classifier must be to act where no pattern did.
-_LEARNED_OTHERS_DATA = 0.8
+_LEARNED_OTHERS_DATA = 0.85
 _LEARNED_COMMITMENT = 0.85
 # Below this a workflow the classifier picks may still be a question or a request of either kind.
 _UNSURE_WORK = 0.5

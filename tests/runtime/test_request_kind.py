@@ -74,7 +74,7 @@ def test_someone_elses_data_no_pattern_names_is_refused(message):
     assert decision.action == Action.REFUSE
     assert decision.explanation.rule == "refuse.private_data"
     assert decision.explanation.signals["matched"] == "learned.others_data"
-    assert decision.explanation.signals["request_kind"][OTHERS_DATA] >= 0.8
+    assert decision.explanation.signals["request_kind"][OTHERS_DATA] >= 0.85
 
 
 def test_a_question_about_the_owners_own_past_is_not_taken_for_someone_elses_data():
