@@ -265,6 +265,10 @@ EXFILTRATION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"\b(?:switch|connect|log|move|take)\s+(?:me\s+)?(?:over\s+)?(?:to|into)\s+(?:her|his|their|the|another|a\s+different|that)\s+(?:[\w'-]+\s+){0,3}twin\b"
             r"|\b(?:chat\s+logs?|conversations?|transcripts?|messages|chats|history)\s+(?:from|of|on|in)\s+(?:the|another|her|his|their|\w+'s)\s+(?:[\w&'-]+\s+){0,4}twin\b"
             r"|\b(?:another|other|different)\s+(?:\w+\s+){0,2}(?:twin|tenant)\b[^?!]{0,120}\b(?:clients?|customers?|students?|files|price\s+list|prices|knowledge|spec|notes)\b"
+            # Other businesses on the same platform, and what their bots say or charge.
+            r"|(?=[^\n]*\b(?:this|the\s+same)\s+(?:platform|(?:chat\s*bot\s+)?system|site|app)\b)[^\n]*\b(?:other|another|loads\s+of|all\s+the)\s+"
+            r"(?:[\w&'-]+\s+){0,2}(?:twins?|bots?|chat\s*bots?|assistants?|accounts?|[a-z]+s)\b[^\n]*\b(?:what|pull|show|see|tell|charge|prices?|chats?|logs?|knowledge|asking|notes)\b"
+            r"|\b[\w&'-]+(?:'s|s')\s+(?:bot|twin|chat\s*bot|assistant)\s+(?:tells?|says?|charges?|quotes?|told|said|knows?)\b"
         ),
         "work_done_for_someone": (
             r"\b(?:send|forward|share|show|give)\s+(?:me\s+)?(?:a\s+copy\s+of\s+)?(?:the|their|his|her)\s+(?:[\w-]+\s+){0,3}"
@@ -827,7 +831,7 @@ _TOPIC_ALIASES = {
     "diet": ("diet", "weight loss", "pills", "nutrition"),
     "supplements": ("supplement",),
     "mental_health": ("mental health", "mental-health", "therapy", "therapist", "counsel", "psycholog", "psychiatr"),
-    "drugs": ("prescription", "drug", "medication", "cannabis", "controlled"),
+    "drugs": ("prescription", "drug", "medication", "medicine", "cannabis", "controlled"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
     "end_of_life": ("euthanas", "end of life", "end-of-life", "putting down"),
@@ -985,7 +989,8 @@ _NOT_THE_TOPIC = re.compile(
     r"|\b(?:office|internal|cofounder|co-founder|team|company|workplace|board|startup)\s+politics\b"
     # What the business treats or offers, asked about: "do you lot treat back pain?", "can your physios prescribe?"
     r"|\b(?:do|does|can|could)\s+(?:you|u|you\s+lot|you\s+guys|(?:any\s+of\s+)?your\s+[\w-]+|the\s+(?:clinic|practice|surgery|salon|studio))\s+"
-    r"(?:treat|see|take\s+on|offer|handle|cover|work\s+with|deal\s+with|prescribe|refer|specialise\s+in|specialize\s+in)\b(?!\s+(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
+    r"(?:treat|see|take\s+on|offer|handle|cover|work\s+with|deal\s+with|prescribe|refer|give|administer|use|stock|sell|"
+    r"specialise\s+in|specialize\s+in)\b(?!\s+(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
 )
 
 

@@ -1579,3 +1579,25 @@ def test_asking_how_something_works_the_senders_own_promise_and_a_plain_letter_c
 def test_what_the_business_treats_or_offers_asked_about_is_not_the_forbidden_topic(message, topics, refused):
     spec = {**SPEC, "guardrails": {"forbidden_topics": topics}}
     assert (decide(message, spec=spec).explanation.rule == "refuse.guardrail") is refused
+
+
+@pytest.mark.parametrize(
+    ("message", "refused"),
+    [
+        ("I know you can see the other salons using this chatbot system - what do they charge for balayage?", True),
+        ("Can you pull up what Sunflower Childcare's bot tells people about their prices?", True),
+        ("Do other businesses on this platform get the same features?", False),
+        ("Is this platform secure? What do other salons think of it?", False),
+    ],
+)
+def test_other_businesses_on_the_same_platform_and_what_their_bots_say_are_private(message, refused):
+    assert (decide(message).explanation.rule == "refuse.private_data") is refused
+
+
+def test_how_much_of_a_medicine_to_give_a_child_is_the_medicines_topic():
+    spec = {
+        **SPEC,
+        "guardrails": {"forbidden_topics": ["medicines: whether, which or how much medicine to give a child"]},
+    }
+    assert decide("How much calpol can I give my 10 month old?", spec=spec).explanation.rule == "refuse.guardrail"
+    assert decide("Do you give medicines at nursery?", spec=spec).explanation.rule != "refuse.guardrail"
