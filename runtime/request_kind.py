@@ -23,7 +23,7 @@ from runtime.text import stem
 CORPUS_PATH = Path(__file__).with_name("request_corpus.json")
 OTHERS_DATA = "others_data"
 COMMITMENT = "commitment"
-_WORDS = 80
+_WORDS = 40
 
 _lock = threading.Lock()
 _model: IntentModel | None = None
