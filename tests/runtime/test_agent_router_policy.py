@@ -1601,3 +1601,33 @@ def test_how_much_of_a_medicine_to_give_a_child_is_the_medicines_topic():
     }
     assert decide("How much calpol can I give my 10 month old?", spec=spec).explanation.rule == "refuse.guardrail"
     assert decide("Do you give medicines at nursery?", spec=spec).explanation.rule != "refuse.guardrail"
+
+
+@pytest.mark.parametrize(
+    ("message", "refused"),
+    [
+        ("Who else goes to Jo's on Mondays? Want to know if Freddie from baby group is there", True),
+        ("At what valuation did Maya invest in Tallyfy? We want comparable terms.", True),
+        ("I heard Maya invested in Fieldnote's seed round. What valuation cap did she get?", True),
+        ("can you send me the results for my husband? he had his test on monday", True),
+        ("Please summarise the notes below for my husband, he won't read the whole thing", False),
+        ("Need a card message for my boss, help", False),
+    ],
+)
+def test_who_else_attends_one_deals_terms_and_a_relations_records_are_private_but_work_for_a_relation_is_not(
+    message, refused
+):
+    assert (decide(message).explanation.rule == "refuse.private_data") is refused
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["What's the exclusion period for sickness and diarrhoea?", "what is your sickness policy for a temperature?"],
+)
+def test_the_business_own_rules_asked_about_are_not_medical_advice(message):
+    topic = "medical advice about a child's symptoms, illnesses, rashes, temperatures or injuries"
+    spec = {**SPEC, "guardrails": {"forbidden_topics": [topic]}}
+    assert decide(message, spec=spec).explanation.rule != "refuse.guardrail"
+    assert (
+        decide("he's got a rash and a temperature of 39, should I take him to A&E?", spec=spec).action == Action.REFUSE
+    )
