@@ -588,6 +588,17 @@ def inputs_missing(
             if name not in DETECTORS and detector is not _material
             else frozenset()
         )
-        if not (parts and _mentions_a_part(parts, evidence)):
+        # An owner's own input the sender describes in their words, not the owner's ("it's me, my
+        # husband and two kids" for ``household``): a request this specific is taken to carry it.
+        own_input = name not in DETECTORS and detector is not _material
+        if not (parts and _mentions_a_part(parts, evidence)) and not (own_input and _specific(evidence)):
             missing.append(name)
     return missing
+
+
+# Concrete terms the sender has given, over the message and their earlier turns.
+_SPECIFIC_TERMS = 15
+
+
+def _specific(evidence: Evidence) -> bool:
+    return sum(len(_concrete_terms(text)) for text in evidence.spoken) >= _SPECIFIC_TERMS

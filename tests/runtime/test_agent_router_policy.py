@@ -1631,3 +1631,29 @@ def test_the_business_own_rules_asked_about_are_not_medical_advice(message):
     assert (
         decide("he's got a rash and a temperature of 39, should I take him to A&E?", spec=spec).action == Action.REFUSE
     )
+
+
+BRIEF_SPEC = {
+    **SPEC,
+    "workflow_library": {
+        "brief_builder": {
+            "description": "Turn a household's needs into a design brief before the architect's visit.",
+            "steps": ["Note who lives there and how they use the house", "List the wishlist and the budget"],
+            "required_inputs": ["wishlist", "household"],
+        }
+    },
+}
+
+
+def test_an_owner_input_described_in_the_senders_own_words_is_taken_from_a_specific_request():
+    full = (
+        "Help me put together a brief before the visit: it's me, my husband and two kids (8 and 11), we both work "
+        "from home three days a week. Wishlist: open plan kitchen and dining, a utility, a boot room for the dog, "
+        "a quiet study upstairs, better light in the hallway."
+    )
+    decision = decide(full, spec=BRIEF_SPEC)
+    assert (decision.action, decision.intent) == (Action.ANSWER, "brief_builder")
+    # A short request that names only part of it still asks for the rest.
+    short = decide("Help me put together a brief: wishlist is a bigger kitchen.", spec=BRIEF_SPEC)
+    assert short.action == Action.CLARIFY
+    assert "household" in short.required_inputs_missing
