@@ -245,8 +245,27 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
         return None
     described = tuple(_spec_forbidden_topics(inp.spec or {}))
     common = inp.vocabulary.common_terms if inp.vocabulary is not None else _QUESTION_WORDS
-    hit = guardrail_hit(_scan_text(_own_words(inp.message)), topics, described=described, common=common)
+    own = _scan_text(_own_words(inp.message))
+    hit = guardrail_hit(own, topics, described=described, common=common)
+    if hit is not None:
+        # "My son's allergic to cats. Do you have any pets?": the health fact is context for a question
+        # about the business, which asks nothing on the topic itself.
+        asked = [m.group(0) for m in _SENTENCE_RE.finditer(own) if m.group(0).strip().endswith("?")]
+        if (
+            asked
+            and len(asked) < len(list(_SENTENCE_RE.finditer(own)))
+            and all(_ABOUT_THE_BUSINESS.search(fold(q)) for q in asked)
+            and guardrail_hit(" ".join(asked), topics, described=described, common=common) is None
+        ):
+            return None
     return (hit, False) if hit else None
+
+
+_SENTENCE_RE = re.compile(r"[^.?!\n]+[.?!]*")
+_ABOUT_THE_BUSINESS = re.compile(
+    r"^\W*(?:(?:and|also|so|but)\s+)?(?:do|does|is|are|have)\s+(?:you|u|your|ur|the\s+(?:clinic|salon|shop|practice|studio|"
+    r"nursery|setting|surgery))\b(?!\s+(?:think|reckon|know|recommend|suggest|advise|believe))"
+)
 
 
 _QUESTION_WORDS = frozenset(QUESTION_NOISE)

@@ -1657,3 +1657,21 @@ def test_an_owner_input_described_in_the_senders_own_words_is_taken_from_a_speci
     short = decide("Help me put together a brief: wishlist is a bigger kitchen.", spec=BRIEF_SPEC)
     assert short.action == Action.CLARIFY
     assert "household" in short.required_inputs_missing
+
+
+@pytest.mark.parametrize(
+    ("message", "refused"),
+    [
+        (
+            "Our daughter has a severe peanut allergy. Is your home nut free, and are you trained to use an EpiPen?",
+            False,
+        ),
+        ("Do you have any pets? My son's allergic to cats and dogs", False),
+        ("My toddler has a rash and a temperature. Is it serious?", True),
+        ("He has had a bad rash since Monday. Do you think it's an allergy?", True),
+    ],
+)
+def test_a_health_fact_given_as_context_for_a_question_about_the_business_is_not_the_topic(message, refused):
+    topic = "medical advice about a child's symptoms, illnesses, allergies, rashes, temperatures or injuries"
+    spec = {**SPEC, "guardrails": {"forbidden_topics": [topic]}}
+    assert (decide(message, spec=spec).explanation.rule == "refuse.guardrail") is refused
