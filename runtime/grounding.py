@@ -156,31 +156,27 @@ _SENTENCE_MARKS = (".", "?", "!", "\n")
 _NOT_ASKED_PROMISE = re.compile(r"\b(?:i|we|your|the|our|my|their)\s+(?:[\w-]+\s+){0,2}$")
 
 
-def _sentence_of(folded: str, match: re.Match[str]) -> str:
-    start = max(folded.rfind(mark, 0, match.start()) for mark in _SENTENCE_MARKS) + 1
-    return folded[start : match.end()]
+def _sentence_start(folded: str, at: int, marks: tuple[str, ...] = _SENTENCE_MARKS) -> int:
+    return max(folded.rfind(mark, 0, at) for mark in marks) + 1
 
 
 def commitment_hit(text: str) -> str | None:
     folded = fold(text)
     for name, pattern in _COMMITMENT_PATTERNS.items():
         match = pattern.search(folded)
-        if match and _ASKS_HOW.search(_sentence_of(folded, match)):
+        if not match:
             continue
-        if (
-            match
-            and name == "promise"
-            and match.group(0) in ("promise", "guarantee")
-            and _NOT_ASKED_PROMISE.search(_sentence_of(folded, match)[: -len(match.group(0))])
-        ):
+        before = folded[_sentence_start(folded, match.start()) : match.start()]
+        if _ASKS_HOW.search(before + match.group(0)):
             continue
-        if match and name == "discount":
-            start = max(folded.rfind(mark, 0, match.start()) for mark in (".", "?", "!", "\n", "("))
-            sentence = folded[start + 1 : match.end() + 40]
+        if name == "promise" and match.group(0) in ("promise", "guarantee") and _NOT_ASKED_PROMISE.search(before):
+            continue
+        if name == "discount":
+            start = _sentence_start(folded, match.start(), (*_SENTENCE_MARKS, "("))
+            sentence = folded[start : match.end() + 40]
             if _OWN_OFFER.search(sentence) and not _TO_OWNER.search(sentence):
                 continue
-        if match:
-            return name
+        return name
     return None
 
 
@@ -465,11 +461,16 @@ def _states_kind(kind: re.Pattern[str], source: Source, keys: frozenset[str], ow
     return False
 
 
+def asked_sentences(text: str) -> tuple[str, ...]:
+    """The sentences of ``text`` that ask, when others only tell ("I'm based in Poland. Do you ...?")."""
+    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    asking = tuple(s for s in sentences if s.endswith("?"))
+    return asking if len(asking) < len(sentences) else ()
+
+
 def question_part(text: str) -> str:
     """The sentences of ``text`` that ask, without the sender's preamble ("I'm based in Poland.")."""
-    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
-    asking = [s for s in sentences if s.endswith("?")]
-    return " ".join(asking) if asking and len(asking) < len(sentences) else ""
+    return " ".join(asked_sentences(text))
 
 
 def grounding_for(

@@ -583,14 +583,10 @@ def inputs_missing(
             index == 0 or not getattr(detector, "named_kind", False) or _says_its_own_word(name, evidence)
         ):
             continue
-        parts = (
-            described_parts(name, steps, descriptions.get(name, ""))
-            if name not in DETECTORS and detector is not _material
-            else frozenset()
-        )
+        own_input = name not in DETECTORS and detector is not _material
+        parts = described_parts(name, steps, descriptions.get(name, "")) if own_input else frozenset()
         # An owner's own input the sender describes in their words, not the owner's ("it's me, my
         # husband and two kids" for ``household``): a request this specific is taken to carry it.
-        own_input = name not in DETECTORS and detector is not _material
         if not (parts and _mentions_a_part(parts, evidence)) and not (own_input and _specific(evidence)):
             missing.append(name)
     return missing

@@ -20,6 +20,7 @@ from runtime.grounding import (
     Grounding,
     Source,
     Vocabulary,
+    asked_sentences,
     commitment_hit,
     grounding_for,
     is_smalltalk,
@@ -94,6 +95,7 @@ _OWNER_BY_NAME = {"owner_named", "owner_named_possessive", "owner_pronoun"}
 # How sure the request-kind classifier must be to act where no pattern did.
 _LEARNED_OTHERS_DATA = 0.85
 _LEARNED_COMMITMENT = 0.85
+_LEARNED_COMMITMENT_HIT = f"learned.{COMMITMENT}"
 # Below this a workflow the classifier picks may still be a question or a request of either kind.
 _UNSURE_WORK = 0.5
 
@@ -170,6 +172,9 @@ def _published_answer(
     what the owner charges is answered by an FAQ about what working with the owner costs;
     "will she sign an NDA?" by an FAQ that says whether she signs one.
     """
+    if commitment == _LEARNED_COMMITMENT_HIT and grounded and _asks_for_policy(message):
+        # "Is the deposit refundable?", read as a commitment by the classifier, asks what a source states.
+        return grounded[0]
     if commitment in _PUBLISHED_TERMS and _asks_for_policy(message):
         stated = _PUBLISHED_TERMS[commitment]
         found = next((s for s in grounded if stated.search(fold(f"{s.title} {s.text}"))), None)
@@ -227,7 +232,9 @@ def _scan_text(message: str) -> str:
     return message if len(words) <= _GUARDRAIL_SCAN_WORDS else " ".join(words[:_GUARDRAIL_SCAN_WORDS])
 
 
-def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False) -> tuple[SafetyHit, bool] | None:
+def _safety(
+    inp: RouterInput, topics: list[str], own_words: str, *, material_reply: bool = False
+) -> tuple[SafetyHit, bool] | None:
     """The first refusal signal, and whether it sits in the request itself (not in material it carries)."""
     request = request_part(inp.message)
     hit = injection_hit(request)
@@ -245,15 +252,14 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
         return None
     described = tuple(_spec_forbidden_topics(inp.spec or {}))
     common = inp.vocabulary.common_terms if inp.vocabulary is not None else _QUESTION_WORDS
-    own = _scan_text(_own_words(inp.message))
+    own = _scan_text(own_words)
     hit = guardrail_hit(own, topics, described=described, common=common)
     if hit is not None:
         # "My son's allergic to cats. Do you have any pets?": the health fact is context for a question
         # about the business, which asks nothing on the topic itself.
-        asked = [m.group(0) for m in _SENTENCE_RE.finditer(own) if m.group(0).strip().endswith("?")]
+        asked = asked_sentences(own)
         if (
             asked
-            and len(asked) < len(list(_SENTENCE_RE.finditer(own)))
             and all(_ABOUT_THE_BUSINESS.search(fold(q)) for q in asked)
             and guardrail_hit(" ".join(asked), topics, described=described, common=common) is None
         ):
@@ -261,7 +267,6 @@ def _safety(inp: RouterInput, topics: list[str], *, material_reply: bool = False
     return (hit, False) if hit else None
 
 
-_SENTENCE_RE = re.compile(r"[^.?!\n]+[.?!]*")
 _ABOUT_THE_BUSINESS = re.compile(
     r"^\W*(?:(?:and|also|so|but)\s+)?(?:do|does|is|are|have)\s+(?:you|u|your|ur|the\s+(?:clinic|salon|shop|practice|studio|"
     r"nursery|setting|surgery))\b(?!\s+(?:think|reckon|know|recommend|suggest|advise|believe))"
@@ -505,7 +510,8 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         ).validate(workflow_inputs=required)
 
     # 1. refuse
-    found = _safety(inp, _forbidden_topics(spec), material_reply=intent_source == "earlier_request")
+    own_words = _own_words(inp.message)
+    found = _safety(inp, _forbidden_topics(spec), own_words, material_reply=intent_source == "earlier_request")
     if found is not None:
         hit, _in_request = found
         if hit.kind == "injection":
@@ -528,7 +534,6 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
 
     owner_chat = inp.interaction_context == OWNER_CHAT
     owner_names = owner_names_of(spec)
-    own_words = _own_words(inp.message)
     # The learned backstop reads what the patterns missed; a reply that completes a request, a
     # clear request for a piece of work, or the owner talking to their own twin is neither kind.
     kinds = None
@@ -592,10 +597,8 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         and kinds is not None
         and kinds.probability(COMMITMENT) >= _LEARNED_COMMITMENT
         and asks_something(own_words)
-        # "Is the deposit refundable?" asks what a source already states.
-        and not (grounding.grounded and _asks_for_policy(inp.message))
     ):
-        commitment = f"learned.{COMMITMENT}"
+        commitment = _LEARNED_COMMITMENT_HIT
     published = _published_answer(commitment, inp.message, grounding.sources, inp.sources, owner_names)
     if published is not None:
         commitment = None

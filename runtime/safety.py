@@ -412,11 +412,14 @@ class SafetyHit:
     excerpt: str
 
 
-def _search(patterns: dict[str, re.Pattern[str]], text: str) -> tuple[str, str] | None:
+def _search(
+    patterns: dict[str, re.Pattern[str]], text: str, unless: dict[str, re.Pattern[str]] | None = None
+) -> tuple[str, str] | None:
+    """The first pattern found in any view of ``text``; a pattern whose ``unless`` is in the same view does not count."""
     for view in detection_views(text):
         for name, pattern in patterns.items():
             match = pattern.search(view)
-            if match:
+            if match and not (unless and name in unless and unless[name].search(view)):
                 return name, match.group(0)[:120]
     return None
 
@@ -431,13 +434,13 @@ def injection_hit(text: str) -> SafetyHit | None:
 _WORK_FOR = re.compile(
     r"\b(?:summar\w+|write|draft|compose|prepare|make|create|plan|tl;?dr|card\s+message|message\s+for)\b"
 )
+# A request for a relation's records, not for a piece of work for them.
+_EXFILTRATION_UNLESS = {"data_of_my_relation": _WORK_FOR}
 
 
 @lru_cache(maxsize=4096)
 def exfiltration_hit(text: str) -> SafetyHit | None:
-    found = _search(EXFILTRATION_PATTERNS, text)
-    if found and found[0] == "data_of_my_relation" and _WORK_FOR.search(fold(text)):
-        return None
+    found = _search(EXFILTRATION_PATTERNS, text, _EXFILTRATION_UNLESS)
     return SafetyHit("exfiltration", *found) if found else None
 
 

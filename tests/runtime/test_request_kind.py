@@ -10,7 +10,7 @@ import pytest
 from runtime.contract import Action
 from runtime.grounding import Source, commitment_hit
 from runtime.request_kind import COMMITMENT, OTHERS_DATA, load_corpus, names_someone_else, request_kind_scores
-from runtime.router import RouterInput, route
+from runtime.router import RouterInput, Turn, route
 from runtime.safety import exfiltration_hit
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
@@ -105,6 +105,16 @@ def test_a_reply_completing_a_request_and_a_clear_request_for_work_are_not_read_
     decision = decide("I want to run a half marathon in April and can train 4 days a week - plan it for me")
     assert decision.action == Action.ANSWER
     assert decision.intent == "plan"
+    assert "request_kind" not in decision.explanation.signals
+    # Days and times given in reply to the twin's question complete the plan; they book nothing.
+    history = (
+        Turn("user", "Can you plan my strength training for the next three months?"),
+        Turn("twin", "Happy to. Which days can you train each week, and how long do you have per session?"),
+    )
+    reply = decide("Monday, Wednesday and Friday mornings, about an hour each.", history=history)
+    assert reply.explanation.signals["intent_source"] == "earlier_request"
+    assert "request_kind" not in reply.explanation.signals
+    assert reply.action != Action.ESCALATE
 
 
 def test_a_policy_question_a_source_answers_is_answered_not_escalated():
