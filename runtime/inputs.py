@@ -126,7 +126,10 @@ _PROBLEM = re.compile(
     r"\d+(?:\.\d+)?\s?%\s+(?:now\s+)?(?:vs\.?|versus|compared\s+(?:to|with)|down\s+from|up\s+from|from)\s+\d+|"
     r"run(?:ning)?\s+out\s+of\s+(?:gas|steam|energy|cash|money)|bonk\w*|hit(?:ting)?\s+the\s+wall|fad(?:e|es|ed|ing)|"
     r"not\s+getting\s+(?:any\s+)?(?:faster|better|stronger|results|replies|traction)|(?:way|much|a\s+lot)\s+harder|"
-    r"feels?\s+(?:hard|heavy|awful|off|wrong|cramped|stiff|tight|weird))\b"
+    r"feels?\s+(?:hard|heavy|awful|off|wrong|cramped|stiff|tight|weird)|(?:has|have|'s|'ve)\s+(?:\w+\s+)?gone\s+(?:\w+\s+)?"
+    r"(?:from|to|up|down|yellow|brown|black|brassy|orange|green|floppy|soft|limp|mouldy|moldy|dry|crispy|flat|dull|patchy|cloudy|"
+    r"quiet|silent|cold|weird|wrong|off)|(?:become|became|got|getting)\s+(?:much\s+|very\s+|really\s+|so\s+)?(?:longer|slower|worse|"
+    r"harder|louder|weaker|shorter)|dripp\w*|condensation|damp|mou?ld|rot(?:ten|ting)?|soggy|spongy|wilt\w*|droop\w*|thinning|swell\w*|click(?:s|ing))\b"
     r"|\b(?:every\s+time|again|whenever|growl\w*|bump\w*|cramp\w*|hurts?|pain\w*|stiff\w*|wee(?:s|ing)?|pee(?:s|ing)?|"
     r"snap\w*|bit(?:e|es|ing|ten)|bark\w*|crack\w*|buzz\w*|nois\w*|flicker\w*|freez\w*|glitch\w*|rattl\w*|squeak\w*|"
     r"harsh|hollow|muddy|phas(?:ey|ing|y)|distort\w*|clip(?:s|ping|ped)|boomy|boxy|sibilan\w*|knock(?:s|ing)|grind\w*|judder\w*|"
@@ -225,8 +228,37 @@ def _material(evidence: Evidence) -> bool:
     return _has_material(evidence)
 
 
+# A symptom told at this length ("the big blue hydrangea has gone floppy and crispy round the edges ...")
+# states what is wrong even in words no pattern knows; background alone rarely runs this long.
+_DESCRIBED_PROBLEM_TERMS = 21
+
+
+# "Something's off with my playing", "why is nothing working": trouble felt, not yet said.
+_UNNAMED_TROUBLE = re.compile(
+    r"\b(?:something|somethings|nothing|everything)(?:'s|\s+is|\s+feels?|\s+seems?|\s+looks?)?\s+(?:\w+\s+)?"
+    r"(?:off|wrong|not\s+right|working|weird)\b|\bnot\s+looking\s+right\b"
+)
+_UNNAMED_TROUBLE_MAX_TERMS = 6
+# "Our churn went up", "why is my profit down?": one named measure and which way it moved.
+_MEASURE_MOVED = re.compile(
+    r"\b(?:is|are|went|gone|going|been|way|so|really|too)\s+(?:way\s+|so\s+|really\s+)?(?:up|down|bad|low|high)\b|\b(?:my|our|the)\s+\w+\s+(?:up|down)\b"
+)
+
+
+def _names_trouble(text: str) -> bool:
+    lowered = text.lower()
+    if not _PROBLEM.search(lowered):
+        return False
+    concrete = _concrete_terms(lowered)
+    if _UNNAMED_TROUBLE.search(lowered) and len(concrete) <= _UNNAMED_TROUBLE_MAX_TERMS:
+        return False
+    return len(concrete) >= 2 or (len(concrete) == 1 and bool(_MEASURE_MOVED.search(lowered)))
+
+
 def _problem_statement(evidence: Evidence) -> bool:
-    return any(_PROBLEM.search(text.lower()) and len(_concrete_terms(text)) >= 2 for text in evidence.texts)
+    return any(
+        _names_trouble(text) or len(_concrete_terms(text)) >= _DESCRIBED_PROBLEM_TERMS for text in evidence.spoken
+    ) or any(_names_trouble(text) for text in evidence.pinned.values())
 
 
 def _context(evidence: Evidence) -> bool:

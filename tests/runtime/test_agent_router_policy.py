@@ -1521,6 +1521,34 @@ def test_a_problem_in_everyday_words_and_an_objective_as_so_it_can(message, miss
     assert decide(message).required_inputs_missing == missing
 
 
+# What is going wrong, told at length in words no symptom list knows, or as one measure and which way it
+# moved; trouble only felt ("something's off with my playing") is not yet a problem statement.
+PROBLEM_STATEMENTS = [
+    (
+        "Bought a bouquet on Saturday and by Monday the big blue hydrangea has gone floppy and crispy round the edges. "
+        "Everything else in it is fine, it's on the kitchen windowsill, I changed the water yesterday. Diagnose?",
+        True,
+    ),
+    (
+        "Our loft conversion (done 2019) has condensation on the roof windows most mornings since November. The ensuite "
+        "is next to the bedroom and the extractor fan runs 15 minutes after. What's causing it?",
+        True,
+    ),
+    ("Why is my profit down??", True),
+    ("Our churn went up. Why?", True),
+    ("something's off with my playing and I can't work out what. can you diagnose it?", False),
+    ("can u diagnose whats wrong with my garden? its just not looking right", False),
+    ("Can you diagnose what's wrong with my photos?", False),
+]
+
+
+@pytest.mark.parametrize(("message", "stated"), PROBLEM_STATEMENTS)
+def test_a_problem_statement_is_what_goes_wrong_not_the_wish_for_a_diagnosis(message, stated):
+    decision = decide(message)
+    assert decision.intent == "diagnose"
+    assert ("problem_statement" not in decision.required_inputs_missing) is stated
+
+
 DISPUTES = (
     "legal advice on disputes between landlords and tenants or with other contractors: withholding rent, "
     "deposits, repair deadlines, small claims, negligence"
