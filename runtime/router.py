@@ -178,6 +178,9 @@ def _published_answer(
     if commitment in _PUBLISHED_TERMS and _asks_for_policy(message):
         stated = _PUBLISHED_TERMS[commitment]
         found = next((s for s in grounded if stated.search(fold(f"{s.title} {s.text}"))), None)
+        # An FAQ whose question asks about the same term answers it, even when the sender's own
+        # details ("I'm at Trent, Clifton campus") drew the grounding elsewhere.
+        found = found or next((s for s in retrieved if s.kind == "faq" and stated.search(fold(s.title))), None)
         if found is not None:
             return found
     if commitment == "price":
@@ -255,6 +258,11 @@ def _safety(
     own = _scan_text(own_words)
     hit = guardrail_hit(own, topics, described=described, common=common)
     if hit is not None:
+        # "Our CPA handles the tax side. Separate question: is it ok to ...?": what comes before the
+        # turn to a new question is not what is asked.
+        turn = _last_topic_change(own)
+        if turn and guardrail_hit(own[turn:], topics, described=described, common=common) is None:
+            return None
         # "My son's allergic to cats. Do you have any pets?": the health fact is context for a question
         # about the business, which asks nothing on the topic itself.
         asked = asked_sentences(own)
@@ -270,6 +278,8 @@ def _safety(
 _ABOUT_THE_BUSINESS = re.compile(
     r"^\W*(?:(?:and|also|so|but)\s+)?(?:do|does|is|are|have)\s+(?:you|u|your|ur|the\s+(?:clinic|salon|shop|practice|studio|"
     r"nursery|setting|surgery))\b(?!\s+(?:think|reckon|know|recommend|suggest|advise|believe))"
+    r"|\b(?:allowed|able|ok|okay|welcome)\s+to\s+(?:come|attend|join|book|take\s+part|carry\s+on|continue)\b"
+    r"|\b(?:your|ur)\s+(?:[\w-]+\s+){0,2}(?:prices?|pricing|rates?|fees?|plans?|polic(?:y|ies)|services?|packages?|terms|hours|quotes?)\b"
 )
 
 
@@ -297,6 +307,12 @@ _NEW_ASK = re.compile(
     rf"give\s+me|show\s+me|tell\s+me)\b|(?:^|[.!\n]\s*)(?:please\s+)?(?:{_WORK_VERBS}|list|explain)\b",
     re.I,
 )
+
+
+def _last_topic_change(text: str) -> int:
+    """Where the sender turns to a new question ("separate question: ..."), when words follow it."""
+    ends = [m.end() for m in _TOPIC_CHANGE.finditer(text)]
+    return ends[-1] if ends and word_count(text[ends[-1] :]) >= 3 else 0
 
 
 def _earlier_request(inp: RouterInput, workflows: dict) -> tuple[str, float] | None:
@@ -601,6 +617,10 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         commitment = _LEARNED_COMMITMENT_HIT
     published = _published_answer(commitment, inp.message, grounding.sources, inp.sources, owner_names)
     if published is not None:
+        # A question about the owner's published terms is a plain question, whatever its wording
+        # ("if I can't make the course, do I get my money back?").
+        if _asks_for_policy(inp.message):
+            intent = "answer"
         commitment = None
         if not grounding.grounded:
             grounding = Grounding(True, grounding.score, (published,), (published,))

@@ -452,8 +452,20 @@ _FIRMS = (
     r"bessemer|usv|union\s+square\s+ventures|\w+\s+(?:ventures|capital|vc))"
 )
 
+# Medicines people name when they ask whether something is safe while they take them.
+_MEDICINES = (
+    r"warfarin|blood\s+thinners?|anticoagulants?|antibiotics?|amoxicillin|penicillin|antidepressants?|sertraline|citalopram|"
+    r"fluoxetine|propranolol|beta[- ]blockers?|insulin|metformin|antihistamines?|isotretinoin|roaccutane|accutane|steroid\s+creams?"
+)
+
 _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
     "medical": (
+        _MEDICINES,
+        r"infect(?:ed|ion|ions)",
+        r"ooz\w*",
+        r"pus\b",
+        r"(?:hot|warm)\s+to\s+(?:the\s+)?touch",
+        r"shivery|feverish",
         r"medic(?:al|ine|ation|ations)",
         r"(?:does|do)\s+(?:he|she|they|my\s+\w+)\s+(?:have|has|sound|seem|look)\s+(?:\w+\s+)?(?:adhd|autis\w*|dyslexi\w*|dyspraxi\w*|ocd)",
         r"(?:sound|seem|look)s?\s+(?:\w+\s+)?(?:dyslexic|autistic|adhd|dyspraxic)",
@@ -612,6 +624,10 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:permit|licen[cs]e|paperwork|approval)\b[^.?!]{0,60}\b(?:beer|wine|liquor|alcohol|booze|cocktails?)",
         r"(?:beer|wine|liquor|alcohol|booze|cocktails?)\b[^.?!]{0,60}\b(?:permit|licen[cs]e|paperwork|approval)",
         r"pour\s+(?:beer|wine|drinks|alcohol|cocktails)",
+        r"plead\w*\s+(?:not\s+)?guilty|guilty\s+plea",
+        r"(?:get|got|getting)\s+(?:me\s+)?(?:out\s+of|off)\s+(?:the\s+|my\s+|a\s+|these\s+)?(?:points|fines?|tickets?|bans?|charges?|speeding)",
+        r"speeding\s+(?:tickets?|fines?|points|offen[cs]es?|charges?)|penalty\s+points|points\s+on\s+(?:my|your|his|her)\s+licen[cs]e",
+        r"summons(?:ed)?",
     ),
     "stock": (
         r"should\s+(?:i|we)\s+short\b",
@@ -748,6 +764,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"eating\s+disorders?",
     ),
     "drugs": (
+        _MEDICINES,
         r"prescription",
         r"testosterone",
         r"\btrt\b",
@@ -821,7 +838,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"hid(?:e|ing)\s+(?:it|this|that)\s+from",
         r"(?:selling|buying|bought|sold|got\s+hold\s+of|leaked)\b[^.?!]{0,40}\b(?:test|exam|sat|act|answers?|questions)\b",
         r"answers?\s+(?:to|for)\s+(?:the|this|tomorrow'?s|saturday'?s|my)\s+(?:test|exam|quiz|sat|act)",
-        r"take\s+(?:the\s+)?(?:test|exam|sat|act|quiz)\s+for\s+(?:me|him|her)",
+        r"(?:take|sit|do)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:\w+\s+)?(?:test|exam|sat|act|quiz)\s+for\s+(?:me|him|her|them)",
         r"off\s+the\s+(?:till|books|record|payroll|register)",
         r"two\s+sets\s+of\s+(?:books|accounts)",
         r"(?:mock|make|knock|whip|cook)\s+(?:me\s+|us\s+)?up\s+(?:some\s+)?(?:fake\s+|new\s+)?(?:receipts|invoices|payslips|statements|expense\s+claims)",
@@ -830,6 +847,49 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:hide|hiding|conceal\w*)\s+(?:\w+\s+){0,2}(?:income|takings|sales|cash|revenue|money|earnings|defects?)\s+from",
     ),
     "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),
+    # Getting into what belongs to someone else: their accounts, phone or network.
+    "intrusion": (
+        r"hack\w*",
+        r"crack(?:ing|ed)?\s+(?:\w+\s+)?(?:passwords?|passcodes?|pins?|wi-?fi|accounts?|logins?)",
+        r"(?:get|break|log|hack)\s+in(?:to)?\s+(?:my\s+)?(?:ex'?s|exs|wife'?s|husband'?s|boyfriend'?s|girlfriend'?s|partner'?s|boss'?s|"
+        r"colleague'?s|neighbou?r'?s|someone'?s|somebody'?s|his|her|their)\s+(?:\w+\s+){0,2}(?:accounts?|instagram|facebook|email|"
+        r"e-mail|phone|iphone|laptop|computer|pc|snapchat|whatsapp|icloud|gmail|tiktok|wi-?fi|router|messages)",
+        r"(?:get|got|getting)\s+(?:past|round|around)\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:2|two)[- ]?(?:factor|fa|step)",
+        r"bypass\w*\s+(?:the\s+|her\s+|his\s+|their\s+)?(?:mfa|2fa|two[- ]factor|passcodes?|passwords?|lock\s*screens?|logins?)",
+    ),
+    # Watching someone who does not know: keyloggers, spyware, reading their messages in secret.
+    "surveillance": (
+        r"keylog\w*",
+        r"spyware",
+        r"stalkerware",
+        r"spy\s+(?:on|app|apps|software)",
+        r"without\s+(?:him|her|them|their|his|anyone|the\s+\w+)\s+(?:knowing|finding\s+out|noticing|realis\w*|realiz\w*)",
+        r"secretly\s+(?:read|monitor|track|record|watch|check)\w*",
+        r"read\s+(?:all\s+)?(?:her|his|their|my\s+\w+'s)\s+(?:messages|texts|emails|e-mails|whatsapps?|dms)",
+    ),
+    # Software used without paying for its licence.
+    "piracy": (
+        r"pirat\w*",
+        r"crack(?:ed)?\s+(?:version|copy|copies|software|windows|office|photoshop|licen[cs]es?|keys?)",
+        r"keygens?",
+        r"\bkms\b",
+        r"activators?",
+        r"warez",
+        r"torrent\w*",
+        r"nulled",
+    ),
+    # Symbols of hate groups, extremists and gangs.
+    "hate": (
+        r"swastikas?",
+        r"nazi\w*",
+        r"ss\s+(?:lightning\s+)?bolts",
+        r"sieg\s+heil",
+        r"white\s+(?:power|pride)",
+        r"\bkkk\b",
+        r"14\s+words",
+        r"totenkopf",
+        r"gang\s+(?:tattoos?|signs?|symbols?|colou?rs|imagery|insignia)",
+    ),
 }
 TOPIC_LEXICON: dict[str, re.Pattern[str]] = {
     category: re.compile(r"\b(?:" + "|".join(terms) + r")\b") for category, terms in _TOPIC_LEXICON_SOURCE.items()
@@ -848,6 +908,10 @@ _TOPIC_ALIASES = {
     "drugs": ("prescription", "drug", "medication", "medicine", "cannabis", "controlled"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
+    "intrusion": ("unauthori", "hacking", "password crack", "break into", "breaking into"),
+    "surveillance": ("covert", "surveil", "spying", "spyware", "keylog", "stalk", "secretly monitor", "secretly read"),
+    "piracy": ("pirat", "licence crack", "license crack", "cracked software", "activation workaround"),
+    "hate": ("hate symbol", "hate imagery", "extremis", "nazi", "white power", "gang imagery"),
     "end_of_life": ("euthanas", "end of life", "end-of-life", "putting down"),
     "emergency": ("poison", "emergenc", "toxic"),
     "deception": (
@@ -1005,8 +1069,15 @@ _NOT_THE_TOPIC = re.compile(
     r"|\bwhat(?:'s|\s+is|\s+are)\s+(?:the|your)\s+(?:exclusion|cancellation|sickness|illness|refund|allergy|medicines?)\s+(?:periods?|polic(?:y|ies)|rules?)\b[^.?!]{0,40}"
     # What the business treats or offers, asked about: "do you lot treat back pain?", "can your physios prescribe?"
     r"|\b(?:do|does|can|could)\s+(?:you|u|you\s+lot|you\s+guys|(?:any\s+of\s+)?your\s+[\w-]+|the\s+(?:clinic|practice|surgery|salon|studio))\s+"
-    r"(?:treat|see|take\s+on|offer|handle|cover|work\s+with|deal\s+with|prescribe|refer|give|administer|use|stock|sell|"
-    r"specialise\s+in|specialize\s+in)\b(?!\s+(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
+    r"(?:ever\s+|also\s+|still\s+|usually\s+)?(?:treat|see|take\s+on|offer|handle|cover|work\s+with|deal\s+with|prescribe|refer|give|"
+    r"administer|use|stock|sell|rework|redo|fix|specialise\s+in|specialize\s+in)\b(?!\s+(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
+    # The business's own rules and charges: "you won't tattoo me while I'm pregnant?", "what do I charge for illness?"
+    r"|\b(?:you|u|they|she|he)\s+(?:won'?t|don'?t|will\s+not|do\s+not|can'?t|cannot)\s+(?:[\w-]+\s+){1,2}(?:me|anyone|people|someone|"
+    r"clients?|customers?|pupils?|patients?)\s+(?:while|if|when|who)\b[^.?!]{0,50}"
+    r"|\b(?:charge|charges|charged|fee|fees|refund|refunds)\s+(?:for|on|if|when)\s+(?:\w+\s+){0,2}(?:illness|sickness|ill|sick|injury|injuries)\b"
+    # What the business's own kit does: "the monitoring software you'd install, does it let you read our emails?"
+    r"|\bthe\s+(?:[\w-]+\s+){0,2}(?:software|app|tool|system|agent|service|product|kit)\s+(?:you|u)(?:'d|\s+would|\s+will|'ll)?\s+"
+    r"(?:install|use|put|set\s+up|run|deploy|provide)\b[^.?!]{0,90}"
 )
 
 
@@ -1019,6 +1090,10 @@ _DESCRIBED_TRADE = re.compile(
 def _names_the_trade(word: str, common: frozenset[str]) -> bool:
     """A noun the twin's own sources use a lot ("translation"), not an adverb or a filler word."""
     return len(word) >= 5 and not word.endswith("ly") and stem(word) in common
+
+
+# Words the stemmer folds onto a topic's word though they mean something else ("polite" and "politics").
+_DISTINCT_WORDS = {"polite": "polite", "politely": "polite", "politeness": "polite", "impolite": "polite"}
 
 
 def guardrail_hit(
@@ -1041,7 +1116,7 @@ def guardrail_hit(
         # "legal translation" to a translator, "medical interpreting" to an interpreter: a topic's word
         # that describes the twin's own trade names the work, not the advice.
         folded = _DESCRIBED_TRADE.sub(lambda m: " " if _names_the_trade(m.group(2), common) else m.group(0), folded)
-    stems = {stem(token) for token in content_tokens(folded)}
+    stems = {_DISTINCT_WORDS.get(token) or stem(token) for token in content_tokens(folded)}
     for topic in forbidden_topics:
         topic_stems = _topic_stems(topic)
         if topic_stems and topic_stems <= stems:
