@@ -204,7 +204,8 @@ _SOMEONE_ELSE = re.compile(
     r"advisor|adviser|mentor|investor|lead|client|customer|girlfriend|boyfriend|fianc\w*|aunt|uncle|cousin|niece|nephew|"
     r"grand\w+|dog|cat|puppy|kitten|pup|horse|rabbit|bird|tutor|trainer|agent|landlord|neighbou?r|doctor|vet|nurse|"
     r"contractor|builder|planner|photographer|designer|accountant|lawyer|recruiter|candidate|hire|employee|student|"
-    r"guy|girl|woman|man|lady|person|someone|baby|toddler|teen|teenager|boy|pet|bride|groom|host|owner)\b"
+    r"guy|girl|woman|man|lady|person|someone|baby|toddler|teen|teenager|boy|pet|bride|groom|host|owner|ex|mate|pal|"
+    r"bestie|flatmate|housemate|classmate|workmate|pupil|learner)\b"
 )
 _NAME_AS_SUBJECT = re.compile(
     r"\b([A-Z][a-z]{2,})(?:'s|\s+(?:is|was|has|had|said|says|told|thinks|wants|keeps|does|did|will|can|won't|doesn't))\b"

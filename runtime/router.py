@@ -98,6 +98,8 @@ _LEARNED_COMMITMENT = 0.85
 _LEARNED_COMMITMENT_HIT = f"learned.{COMMITMENT}"
 # Below this a workflow the classifier picks may still be a question or a request of either kind.
 _UNSURE_WORK = 0.5
+# Words of a message's material block that count as material being there.
+_MATERIAL_WORDS = 12
 
 
 def owner_names_of(spec: dict) -> tuple[str, ...]:
@@ -553,7 +555,19 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     # The learned backstop reads what the patterns missed; a reply that completes a request, a
     # clear request for a piece of work, or the owner talking to their own twin is neither kind.
     kinds = None
-    if not owner_chat and intent_source == "message" and (intent == "answer" or probability < _UNSURE_WORK):
+    # A request for work on material that is not there ("tell me exactly what she wrote in it") may
+    # be after someone else's words rather than work on the sender's own.
+    no_material = (
+        intent in workflows
+        and is_material_input((workflows[intent].get("required_inputs") or [""])[0], intent)
+        and not inp.pinned_context
+        and word_count(material_block(inp.message)) < _MATERIAL_WORDS
+    )
+    if (
+        not owner_chat
+        and intent_source == "message"
+        and (intent == "answer" or probability < _UNSURE_WORK or no_material)
+    ):
         kinds = request_kind_scores(own_words)
         signals["request_kind"] = {label: round(p, 4) for label, p in kinds.ranked}
     if (

@@ -77,6 +77,33 @@ def test_someone_elses_data_no_pattern_names_is_refused(message):
     assert decision.explanation.signals["request_kind"][OTHERS_DATA] >= 0.85
 
 
+def test_a_request_for_someone_elses_words_is_refused_though_it_reads_like_a_critique_without_material():
+    message = (
+        "My colleague Sarah logged a ticket yesterday about her laptop, can you tell me exactly what she wrote in it?"
+    )
+    decision = decide(message)
+    assert decision.explanation.rule == "refuse.private_data"
+    assert decision.explanation.signals["matched"] == "learned.others_data"
+    # The sender's own piece of work with no material yet is still asked for.
+    assert decide("can you critique the cover letter I wrote?").action == Action.CLARIFY
+
+
+LEWIS = {
+    **SPEC,
+    "identity_voice": {"name": "Lewis Bramley", "bio": "Lewis teaches people to drive. He qualified in 2013."},
+}
+
+
+def test_he_or_she_after_someone_else_is_named_is_that_person_not_the_owner():
+    decision = route(
+        RouterInput(message="My ex had lessons with you last year. How many did he have and did he pass?", spec=LEWIS)
+    )
+    assert decision.explanation.rule == "refuse.private_data"
+    # With no one else named, "he" is the owner, asked about: a question for the owner.
+    decision = route(RouterInput(message="Did he pass his own driving test first time?", spec=LEWIS))
+    assert decision.action == Action.ESCALATE
+
+
 def test_a_question_about_the_owners_own_past_is_not_taken_for_someone_elses_data():
     # The classifier leans towards others' data, but no one besides the owner is spoken of.
     message = "What was the name of the bakery you ran before this one, and who bought it?"
