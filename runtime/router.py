@@ -91,6 +91,9 @@ _NAMED_WORKFLOW = 0.8
 _DESCRIBED_P = 0.2
 _DESCRIBED_WORDS = 2
 _DESCRIBED_TOP = 0.7
+# ... and when an unsure built-in task is ranked first, by three words or more.
+_OWNER_WORDS = 3
+_OWNER_WORDS_P = 0.05
 _OWNER_BY_NAME = {"owner_named", "owner_named_possessive", "owner_pronoun"}
 # How sure the request-kind classifier must be to act where no pattern did.
 _LEARNED_OTHERS_DATA = 0.85
@@ -336,7 +339,49 @@ def _earlier_request(inp: RouterInput, workflows: dict) -> tuple[str, float] | N
             if previous != "answer" and previous in workflows and previous_p >= 0.3:
                 if best is None or previous_p > best[1]:
                     best = (previous, previous_p)
+    # The twin's own question names the inputs of an owner's workflow: that is what the exchange is
+    # about, whatever built-in task the opening request looked like.
+    question = inp.history[-1].content
+    unsure_built_in = (
+        best is not None
+        and best[0] in BUILTIN_WORKFLOWS
+        and best[1] < _UNSURE_WORK
+        and not _input_words(workflows[best[0]]) & {stem(t) for t in content_tokens(fold(question))}
+    )
+    if (best is None or unsure_built_in) and _ASKING.search(question):
+        asked_for = _workflow_asked_for(question, workflows)
+        if asked_for is not None:
+            best = (asked_for, _ASKED_FOR_P)
     return best
+
+
+# How sure a reply is taken to continue the workflow whose inputs the twin's question asked for.
+_ASKED_FOR_P = 0.7
+_INPUT_NOISE = frozenset({"type", "status", "detail", "info", "inform", "need", "kind"})
+
+
+def _input_words(workflow: dict) -> set[str]:
+    """The stemmed words of a workflow's input names ("mock_test_result": mock, test, result)."""
+    words = {stem(p) for i in workflow.get("required_inputs") or [] for p in str(i).lower().split("_") if p}
+    return words - _INPUT_NOISE
+
+
+def _workflow_asked_for(question: str, workflows: dict) -> str | None:
+    """The owner's workflow whose inputs the twin's question asks for, by two of their words or more
+    ("have you passed your theory, how many lessons, how did your last mock go?" for
+    ``test_readiness_check``); none when two workflows fit as well."""
+    words = {stem(t) for t in content_tokens(fold(question))}
+    scored = []
+    for name, workflow in workflows.items():
+        if name in BUILTIN_WORKFLOWS:
+            continue
+        found = len(_input_words(workflow) & words)
+        if found >= 2:
+            scored.append((found, name))
+    scored.sort(reverse=True)
+    if not scored or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
 
 
 def _named_workflow(message: str, workflows: dict) -> str | None:
@@ -371,18 +416,28 @@ def _signature(name: str, description: str, steps: tuple[str, ...]) -> frozenset
     return frozenset({stem(t) for t in content_tokens(fold(text))} - _SIGNATURE_NOISE)
 
 
-def _described_workflow(message: str, scores: IntentScores, workflows: dict) -> str | None:
-    """An owner's workflow the classifier half sees, asked for in the words the owner described it with."""
-    words = {stem(t) for t in content_tokens(fold(request_part(message)))}
+def _described_workflow(
+    message: str,
+    scores: IntentScores,
+    workflows: dict,
+    *,
+    min_p: float = _DESCRIBED_P,
+    min_words: int = _DESCRIBED_WORDS,
+    ranks: int = 4,
+    whole: bool = False,
+) -> str | None:
+    """An owner's workflow the classifier half sees, asked for in the words the owner described it with
+    (in the request itself, or with ``whole`` anywhere in the message)."""
+    words = {stem(t) for t in content_tokens(fold(message if whole else request_part(message)))}
     best = None
-    for name, p in scores.ranked[1:4]:
-        if name in BUILTIN_WORKFLOWS or name not in workflows or p < _DESCRIBED_P:
+    for name, p in scores.ranked[1:ranks]:
+        if name in BUILTIN_WORKFLOWS or name not in workflows or p < min_p:
             continue
         workflow = workflows[name]
         steps = tuple(s for s in workflow.get("steps") or [] if isinstance(s, str))
         shared = words & _signature(name, str(workflow.get("description") or ""), steps)
-        if len(shared) >= _DESCRIBED_WORDS and (best is None or p > best[1]):
-            best = (name, p)
+        if len(shared) >= min_words and (best is None or (len(shared), p) > best[1]):
+            best = (name, (len(shared), p))
     return best[0] if best else None
 
 
@@ -393,6 +448,14 @@ def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[st
         described = _described_workflow(inp.message, scores, workflows)
         if described is not None:
             # Half the pull towards a plain answer is the question form of the request itself.
+            intent, probability = described, scores.probability(described) + probability * 0.5
+    elif intent in BUILTIN_WORKFLOWS and intent != "answer" and probability < _UNSURE_WORK:
+        # An unsure built-in task ("diagnose", "critique") beside an owner's workflow the message
+        # describes in three or more of the owner's own words ("passed my theory, 42 hours, two mocks").
+        described = _described_workflow(
+            inp.message, scores, workflows, min_p=_OWNER_WORDS_P, min_words=_OWNER_WORDS, ranks=6, whole=True
+        )
+        if described is not None:
             intent, probability = described, scores.probability(described) + probability * 0.5
     named = _named_workflow(inp.message, workflows)
     if named is not None:

@@ -1673,6 +1673,49 @@ def test_an_owner_workflow_asked_for_in_the_words_it_is_described_with_is_chosen
     assert decide("what does a magnetic filter do?", spec=BOILER_SPEC).intent == "answer"
 
 
+STUDIO_SPEC = {
+    **SPEC,
+    "identity_voice": {"name": "Kat Delaney"},
+    "workflow_library": {
+        "cover_up_assessment": {
+            "description": "A first read on whether an old tattoo can be covered with the design the client wants.",
+            "steps": [
+                "Describe the old tattoo: size, darkness, colours, placement",
+                "Check the wanted design against the rules of thumb: bigger, darker and bolder than the old ink",
+            ],
+            "required_inputs": ["existing_tattoo", "desired_design"],
+        },
+        "aftercare_schedule": {
+            "description": "A day-by-day aftercare timeline for a fresh tattoo.",
+            "steps": ["Work out the day number from the session date", "Set the wrap removal time for the dressing"],
+            "required_inputs": ["session_date", "dressing_type"],
+        },
+    },
+}
+
+
+def test_an_owner_workflow_described_in_three_of_its_own_words_wins_over_an_unsure_built_in_task():
+    message = (
+        "Is my old armband coverable? Black tribal, pretty solid, about 5cm thick, right bicep. Can you assess it?"
+    )
+    assert decide(message, spec=STUDIO_SPEC).intent == "cover_up_assessment"
+    # The same built-in task with none of the owner's words stays itself.
+    assert decide("Can you critique my cover letter? It's below.", spec=STUDIO_SPEC).intent == "critique"
+
+
+def test_a_reply_continues_the_owner_workflow_whose_inputs_the_twins_question_asked_for():
+    history = (
+        Turn("user", "Can you help me look after it?"),
+        Turn("twin", "Of course. What was your session date, and which dressing type did they use?"),
+    )
+    decision = decide("they used clingfilm", history=history, spec=STUDIO_SPEC)
+    assert decision.intent == "aftercare_schedule"
+    assert decision.explanation.signals["intent_source"] == "earlier_request"
+    # A twin question that names no workflow's inputs leaves the reply to be read on its own.
+    other = (Turn("user", "Can you help me look after it?"), Turn("twin", "Happy to. Anything else I should know?"))
+    assert decide("they used clingfilm", history=other, spec=STUDIO_SPEC).intent != "aftercare_schedule"
+
+
 BRIEF_SPEC = {
     **SPEC,
     "workflow_library": {
