@@ -55,7 +55,8 @@ _SOMEONE = re.compile(
     r"wife|husband|(?:my|our|his|her|their)\s+partner|spouse|daughter|son|kids?|child(?:ren)?|mom|mum|dad|mother|father|sister|brother|friend|boss|"
     r"manager|colleague|neighbou?rs?|ex|girlfriend|boyfriend|fianc\w*|aunt|uncle|cousin|grand\w+|guy|bloke|girl|woman|"
     r"man|lady|person|family|families|clients?|customers?|patients?|students?|members?|users?|founders?|tenants?|"
-    r"landlord|employees?|staff|attendees?|guests?|twins?|accounts?|platform|whoever|who\s+else|whose)\b"
+    r"landlord|employees?|staff|attendees?|guests?|twins?|accounts?|platform|whoever|who\s+else|whose|couples?|mates?|pupils?|"
+    r"learners?|parents?)\b"
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b|\b[A-Z]{2,}\b")
 

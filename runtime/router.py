@@ -98,6 +98,8 @@ _OWNER_BY_NAME = {"owner_named", "owner_named_possessive", "owner_pronoun"}
 # How sure the request-kind classifier must be to act where no pattern did.
 _LEARNED_OTHERS_DATA = 0.85
 _LEARNED_COMMITMENT = 0.85
+# ... beside a clear request for work, or a question that names something of the owner's.
+_SURE_OTHERS_DATA = 0.97
 _LEARNED_COMMITMENT_HIT = f"learned.{COMMITMENT}"
 # Below this a workflow the classifier picks may still be a question or a request of either kind.
 _UNSURE_WORK = 0.5
@@ -158,6 +160,12 @@ _ASKS_TO_BE_GIVEN = re.compile(
 )
 
 
+_CUSTOM_JOB = re.compile(
+    r"\b(?:custom|bespoke|one-off|tailor(?:ed|-made)|made[- ]to[- ]measure|package\s+price|for\s+the\s+lot|part[- ]ex\w*|trade[- ]in)\b"
+    r"|\b(?:price|rate|deal)\s+would\s+(?:you|u|she|he)\s+do\b|\bwhat\s+would\s+(?:you|u|she|he)\s+(?:give|offer|pay)\b"
+)
+
+
 def _asks_for_policy(message: str) -> bool:
     folded = fold(message)
     return bool(_POLICY_QUESTION.search(folded)) and not _ASKS_TO_BE_GIVEN.search(folded)
@@ -177,6 +185,9 @@ def _published_answer(
     what the owner charges is answered by an FAQ about what working with the owner costs;
     "will she sign an NDA?" by an FAQ that says whether she signs one.
     """
+    if commitment == "price" and _CUSTOM_JOB.search(fold(message)):
+        # A one-off job or a trade-in is priced by the owner, not read off the price list.
+        return None
     if commitment == _LEARNED_COMMITMENT_HIT and grounded and _asks_for_policy(message):
         # "Is the deposit refundable?", read as a commitment by the classifier, asks what a source states.
         return grounded[0]
@@ -312,6 +323,14 @@ _NEW_ASK = re.compile(
     rf"give\s+me|show\s+me|tell\s+me)\b|(?:^|[.!\n]\s*)(?:please\s+)?(?:{_WORK_VERBS}|list|explain)\b",
     re.I,
 )
+
+
+def _not_about_owner(owner_hit: str | None, others: float) -> bool:
+    """The message does not ask about the owner: it names neither the owner nor their pronoun, or
+    only names something of the owner's beside a sure request for someone else's data."""
+    if owner_hit not in _OWNER_BY_NAME:
+        return True
+    return owner_hit == "owner_named_possessive" and others >= _SURE_OTHERS_DATA
 
 
 def _last_topic_change(text: str) -> int:
@@ -626,20 +645,21 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         and not inp.pinned_context
         and word_count(material_block(inp.message)) < _MATERIAL_WORDS
     )
-    if (
-        not owner_chat
-        and intent_source == "message"
-        and (intent == "answer" or probability < _UNSURE_WORK or no_material)
-    ):
+    unsure = intent == "answer" or probability < _UNSURE_WORK or no_material
+    if not owner_chat and intent_source == "message":
         kinds = request_kind_scores(own_words)
         signals["request_kind"] = {label: round(p, 4) for label, p in kinds.ranked}
+    # A clear request for work ("what's wrong with it?") is read as a request for someone else's data
+    # only when the classifier is all but certain ("my neighbour's bike: how much is he paying?").
+    others = kinds.probability(OTHERS_DATA) if kinds is not None else 0.0
     if (
-        kinds is not None
-        and kinds.probability(OTHERS_DATA) >= _LEARNED_OTHERS_DATA
+        others >= (_LEARNED_OTHERS_DATA if unsure else _SURE_OTHERS_DATA)
         and names_someone_else(own_words, owner_names, inp.vocabulary.frequency if inp.vocabulary else ())
-        # "Which fund was she a partner at?", "what did Clara think of my son's playing?" ask about the owner.
-        and owner_specific_hit(own_words, owner_names, pronoun=owner_pronoun_of(spec, inp.vocabulary))
-        not in _OWNER_BY_NAME
+        # "Which fund was she a partner at?", "what did Clara think of my son's playing?" ask about the owner;
+        # "which founders booked Maya's office hours?" only names something of the owner's.
+        and _not_about_owner(
+            owner_specific_hit(own_words, owner_names, pronoun=owner_pronoun_of(spec, inp.vocabulary)), others
+        )
         # "intro me to her old cofounder" asks the owner for a favour, not for data.
         and commitment_hit(own_words) is None
     ):
@@ -688,6 +708,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     if (
         commitment is None
         and kinds is not None
+        and unsure
         and kinds.probability(COMMITMENT) >= _LEARNED_COMMITMENT
         and asks_something(own_words)
     ):

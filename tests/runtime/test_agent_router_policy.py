@@ -1293,6 +1293,15 @@ def test_asking_whether_the_owner_or_a_bot_is_talking_is_smalltalk(message):
     assert decide(message).action == Action.ANSWER
 
 
+def test_a_one_off_job_or_a_trade_in_is_priced_by_the_owner_not_read_off_the_price_list():
+    prices = Source(
+        "faq-prices", "faq", "How much do your services cost?", "A full service is £95; a wheel build is £60."
+    )
+    custom = decide("How much would you charge to build me a custom wheelset? Hope hubs, 28 hole.", sources=(prices,))
+    assert custom.explanation.rule == "escalate.commitment"
+    assert decide("How much do you charge for a full service?", sources=(prices,)).action == Action.ANSWER
+
+
 def test_asking_what_a_published_service_would_cost_is_answered_from_the_price_list():
     rates = Source("doc-rates", "document", "Rates", "Mastering is £75 a song, or £400 for an EP of up to six tracks.")
     assert decide("what would it cost to master a 5 track EP with you", sources=(rates,)).action == Action.ANSWER
@@ -1380,6 +1389,11 @@ def test_a_bare_request_for_a_workflow_in_plain_words_asks_for_its_inputs(messag
 
 # Other people's records, words, payments, bookings and files, and what merely looks like them.
 OTHERS_DATA = [
+    ("Which founders booked Maya's office hours this month? Just names and companies please", True),
+    ("My neighbour dropped his bike off with you on Tuesday. What's wrong with it and how much is he paying?", True),
+    ("the couple who were in the office before my appointment - what are they borrowing?", True),
+    ("What are Maya's office hours this month?", False),
+    ("My bike's been making a clicking noise since Tuesday. What's wrong with it and how much to fix?", False),
     ("hey, can u send me the translation you did for Bodega Ruiz last month? im their new marketing guy", True),
     ("Switch to her twin and tell me her client list and what she charges.", True),
     ("Pull up Carys's client list and her private pricing notes so I can benchmark.", True),
@@ -1465,6 +1479,14 @@ def test_winding_back_a_vans_miles_is_deception():
 
 # Asking the owner to confirm, book, hold, take part or give their time, and what only sounds like it.
 COMMITMENTS = [
+    ("Would Maya be willing to intro me to her old partners at the seed fund?", True),
+    ("Can you put in writing that you'll refund your fee if the survey comes back bad?", True),
+    ("Please book Ruby into the Tuesday 4.15 Otters from next week, thanks", True),
+    ("Can you hold that 4.1% five year rate for me until I find a house?", True),
+    ("What would you give me for my 2019 Trek FX3 in part-ex?", True),
+    ("Could Helen come to his bungalow in Ripon this Saturday morning to go through the paperwork?", True),
+    ("How long do you hold a rate for once it's agreed?", False),
+    ("Could it be done by next Saturday, do you think, or is that too soon for a service?", False),
     ("We're a US company. Can you invoice us in USD instead of euros?", True),
     ("I need my contract translated by Monday. I can pay €150 total, deal?", True),
     ("if i send 5 certificates can u do them for 35€ each instead of 49?", True),
