@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from runtime import router as router_module
 from runtime.contract import Action
 from runtime.grounding import Source, commitment_hit
+from runtime.intent import IntentScores
 from runtime.request_kind import COMMITMENT, OTHERS_DATA, load_corpus, names_someone_else, request_kind_scores
 from runtime.router import RouterInput, Turn, route
 from runtime.safety import exfiltration_hit
@@ -128,11 +130,18 @@ def test_the_owner_talking_to_their_own_twin_is_not_read_by_the_classifier():
     assert "request_kind" not in decision.explanation.signals
 
 
-def test_a_reply_completing_a_request_and_a_clear_request_for_work_are_not_read_by_the_classifier():
+def test_a_clear_request_for_work_is_never_taken_for_a_commitment_by_the_classifier(monkeypatch):
+    # Even a classifier sure of a commitment does not turn a clear piece of work into one.
+    sure = IntentScores(((COMMITMENT, 0.99), ("none", 0.01), (OTHERS_DATA, 0.0)))
+    monkeypatch.setattr(router_module, "request_kind_scores", lambda text: sure)
     decision = decide("I want to run a half marathon in April and can train 4 days a week - plan it for me")
-    assert decision.action == Action.ANSWER
-    assert decision.intent == "plan"
-    assert "request_kind" not in decision.explanation.signals
+    assert (decision.action, decision.intent) == (Action.ANSWER, "plan")
+    assert decision.explanation.signals["request_kind"][COMMITMENT] == 0.99
+    # The same reading of a plain question escalates.
+    assert decide("are you around on saturday?").explanation.rule == "escalate.commitment"
+
+
+def test_a_reply_completing_a_request_is_not_read_by_the_classifier():
     # Days and times given in reply to the twin's question complete the plan; they book nothing.
     history = (
         Turn("user", "Can you plan my strength training for the next three months?"),
