@@ -284,17 +284,28 @@ def _safety(
         asked = asked_sentences(own)
         if (
             asked
-            and all(_ABOUT_THE_BUSINESS.search(fold(q)) for q in asked)
+            and all(_ABOUT_THE_BUSINESS.search(fold(q)) or _asks_of_owner(q, inp.spec or {}) for q in asked)
             and guardrail_hit(" ".join(asked), topics, described=described, common=common) is None
         ):
             return None
     return (hit, False) if hit else None
 
 
+def _asks_of_owner(question: str, spec: dict) -> bool:
+    """ "Will Maya sign one?": a question about what the owner does, by name."""
+    folded = fold(question)
+    return any(
+        re.search(rf"^\W*(?:and\s+|so\s+|but\s+)?(?:will|would|does|do|can|could|is)\s+{re.escape(name)}\b", folded)
+        for name in owner_names_of(spec)
+        if name
+    )
+
+
 _ABOUT_THE_BUSINESS = re.compile(
     r"^\W*(?:(?:and|also|so|but)\s+)?(?:do|does|is|are|have)\s+(?:you|u|your|ur|the\s+(?:clinic|salon|shop|practice|studio|"
     r"nursery|setting|surgery))\b(?!\s+(?:think|reckon|know|recommend|suggest|advise|believe))"
     r"|\b(?:allowed|able|ok|okay|welcome)\s+to\s+(?:come|attend|join|book|take\s+part|carry\s+on|continue)\b"
+    r"|\b(?:anything|what)\s+(?:else\s+)?(?:do\s+)?(?:you|u)\s+need\s+from\s+(?:us|me)\b"
     r"|\b(?:your|ur)\s+(?:[\w-]+\s+){0,2}(?:prices?|pricing|rates?|fees?|plans?|polic(?:y|ies)|services?|packages?|terms|hours|quotes?)\b"
 )
 

@@ -454,7 +454,7 @@ _FIRMS = (
 
 # Medicines people name when they ask whether something is safe while they take them.
 _MEDICINES = (
-    r"warfarin|blood\s+thinners?|anticoagulants?|antibiotics?|amoxicillin|penicillin|antidepressants?|sertraline|citalopram|"
+    r"calpol|nurofen|paracetamol|ibuprofen|piriton|warfarin|blood\s+thinners?|anticoagulants?|antibiotics?|amoxicillin|penicillin|antidepressants?|sertraline|citalopram|"
     r"fluoxetine|propranolol|beta[- ]blockers?|insulin|metformin|antihistamines?|isotretinoin|roaccutane|accutane|steroid\s+creams?"
 )
 
@@ -470,6 +470,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:does|do)\s+(?:he|she|they|my\s+\w+)\s+(?:have|has|sound|seem|look)\s+(?:\w+\s+)?(?:adhd|autis\w*|dyslexi\w*|dyspraxi\w*|ocd)",
         r"(?:sound|seem|look)s?\s+(?:\w+\s+)?(?:dyslexic|autistic|adhd|dyspraxic)",
         r"(?:think|reckon)\s+(?:he|she|they)\s+(?:has|have|is)\s+(?:adhd|autis\w*|dyslexi\w*)",
+        r"(?:think|reckon)\s+(?:[\w']+\s+){0,3}(?:might|may|could)\s+(?:have|has|be)\s+(?:adhd|autis\w*|dyslexi\w*|dyspraxi\w*|ocd|asd|"
+        r"asperger\w*|sensory\s+processing)",
         r"what\s+(?:\w+\s+)?(?:does|do)\s+(?:he|she|it|they)\s+(?:have|has)\s*\?",
         r"throbbing",
         r"abscess\w*",
@@ -653,7 +655,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"\w+\s+a\s+buy\s+at",
         r"(?:wait\s+for|buy)\s+(?:a|the)\s+dip",
         r"will\s+(?:double|triple|moon)",
-        r"(?:put|invest|throw|park)\s+(?:it\s+all\s+|everything\s+|all\s+of\s+it\s+|\$?\d+\w*\s+|my\s+(?:money|savings|cash)\s+)?(?:into|in)\s+(?:palantir|tesla|nvidia|apple|amazon|microsoft|google|meta|gamestop|bitcoin|crypto|an?\s+index\s+fund|index\s+funds|stocks|the\s+stock\s+market|s&p)",
+        r"(?:put|invest|throw|park)\s+(?:it\s+all\s+|it\s+|everything\s+|all\s+of\s+it\s+|\$?\d+\w*\s+|my\s+(?:money|savings|cash)\s+)?(?:into|in)\s+(?:palantir|tesla|nvidia|apple|amazon|microsoft|google|meta|gamestop|bitcoin|crypto|an?\s+index\s+fund|index\s+funds|stocks|the\s+stock\s+market|s&p)",
         r"(?:buy|sell|short|hold|dump)(?:ing)?\s+(?:some\s+)?(?:\w+\s+)?shares",
         r"shares\s+of\s+(?:apple|tesla|nvidia|amazon|google|microsoft|meta)",
         r"(?:nvidia|tesla|apple|amazon|microsoft|google|meta|palantir|gamestop)\s+(?:shares|stock|now|at\s+this\s+price)",
@@ -839,7 +841,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:selling|buying|bought|sold|got\s+hold\s+of|leaked)\b[^.?!]{0,40}\b(?:test|exam|sat|act|answers?|questions)\b",
         r"answers?\s+(?:to|for)\s+(?:the|this|tomorrow'?s|saturday'?s|my)\s+(?:test|exam|quiz|sat|act)",
         r"(?:take|sit|do)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:\w+\s+)?(?:test|exam|sat|act|quiz)\s+for\s+(?:me|him|her|them)",
-        r"off\s+the\s+(?:till|books|record|payroll|register)",
+        r"off\s+the\s+(?:till|books|payroll|register)",
         r"two\s+sets\s+of\s+(?:books|accounts)",
         r"(?:mock|make|knock|whip|cook)\s+(?:me\s+|us\s+)?up\s+(?:some\s+)?(?:fake\s+|new\s+)?(?:receipts|invoices|payslips|statements|expense\s+claims)",
         r"backdat\w+",
@@ -847,6 +849,26 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:hide|hiding|conceal\w*)\s+(?:\w+\s+){0,2}(?:income|takings|sales|cash|revenue|money|earnings|defects?)\s+from",
     ),
     "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),
+    # Taking the legal speed limit off an e-bike.
+    "derestrict": (
+        r"derestrict\w*",
+        r"delimit\w*",
+        r"dongles?",
+        r"(?:get\s+rid\s+of|remove|bypass|lift|raise|override|get\s+(?:round|around)|unlock|turn\s+off)\s+(?:the\s+)?"
+        r"(?:\d+(?:\.\d+)?\s*(?:mph|km/?h|kph)\s+)?(?:speed\s+)?(?:limit|limiter|restriction|cap)\b",
+        r"wheel\s+size\s+setting",
+        r"(?:assist|assistance)\s+(?:up\s+)?(?:to|past|beyond|above)\s+(?:1[7-9]|[2-9]\d)\s*(?:mph|km)",
+    ),
+    # Judging a named or pointed-at rival business: "is that shop on Ecclesall Road any good?"
+    "rivals": (
+        r"(?:is|are)\s+(?:that|the|this|those)\s+(?:[\w'-]+\s+){0,4}(?:shop|studio|salon|garage|school|gym|clinic|practice|firm|"
+        r"agency|place|company|centre|center|broker|instructor|teacher)s?\s+(?:[\w'-]+\s+){0,4}any\s+good",
+        r"cowboys",
+        r"(?:their|the\s+other)\s+(?:[\w'-]+\s+){0,2}(?:teachers?|staff|instructors?|mechanics?|stylists?|trainers?|coaches|"
+        r"brokers?|artists?)\s+(?:seem|seems|are|is|look|looks)\s+(?:\w+\s+)?(?:useless|rubbish|terrible|awful|incompetent|clueless|crap)",
+        r"(?:what|how)\s+do\s+you\s+(?:think\s+of|rate)\s+(?:the\s+|that\s+)?(?:[\w'-]+\s+){0,3}(?:shop|studio|salon|garage|school|"
+        r"gym|clinic|practice|firm|agency|centre|center)\s+(?:on|in|at|down|up|near)\b",
+    ),
     # Getting into what belongs to someone else: their accounts, phone or network.
     "intrusion": (
         r"hack\w*",
@@ -908,6 +930,21 @@ _TOPIC_ALIASES = {
     "drugs": ("prescription", "drug", "medication", "medicine", "cannabis", "controlled"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
+    "derestrict": ("derestrict", "speed-tun", "unlocking e-bike", "delimit"),
+    "rivals": (
+        "other bike shops",
+        "other shops",
+        "other swim schools",
+        "other schools",
+        "other studios",
+        "other salons",
+        "other garages",
+        "other brokers",
+        "other instructors",
+        "other agencies",
+        "other firms",
+        "other businesses",
+    ),
     "intrusion": ("unauthori", "hacking", "password crack", "break into", "breaking into"),
     "surveillance": ("covert", "surveil", "spying", "spyware", "keylog", "stalk", "secretly monitor", "secretly read"),
     "piracy": ("pirat", "licence crack", "license crack", "cracked software", "activation workaround"),
@@ -937,6 +974,8 @@ _TOPIC_ALIASES = {
         "hide income",
         "hide takings",
         "hiding",
+        "misrepres",
+        "hide ",
         "backdat",
         "making up",
         "evasion",
@@ -1058,11 +1097,11 @@ _NOT_THE_TOPIC = re.compile(
     r"|\bmedical\s+(?:conference|congress|devices?|stuff|texts?|documents?|translat\w*|interpret\w*|terminology|writing|writers?|"
     r"school|students?|supplies|equipment)\b|\blegal\s+(?:translat\w*|documents?\s+translat\w*|texts?|terminology|department|team|"
     r"pages?|name|entity|entities|notices?|holiday|age|teams|departments|ops|operations)\b"
-    r"|\b(?:prices?|quotes?|rates?|fees?)\s+(?:[\w-]+\s+){0,3}(?:with|without|incl\w*|excl\w*|plus)\s+(?:or\s+without\s+)?vat\b|\bvat\s+(?:incl\w*|excl\w*)\b"
+    r"|\b(?:prices?|quotes?|rates?|fees?)\s+(?:[\w-]+\s+){0,3}(?:with|without|incl\w*|excl\w*|plus)\s+(?:or\s+without\s+)?vat\b|\bvat\s+(?:incl\w*|excl\w*)\b|\b(?:is|are)\s+there\s+vat\b|\bvat\s+on\s+(?:top\s+of\s+)?(?:the\s+|your\s+|that\s+|my\s+)?(?:[$\u20ac\u00a3]\s?\d|fees?|prices?|quotes?|bills?|invoices?)"
     r"|\binvest(?:ing|ment)?\s+in\s+(?:new\s+|some\s+|more\s+)?(?:equipment|tools|machinery|kit|gear|the\s+(?:shop|business|kitchen|studio|van))\b"
     r"|\bstock\s*(?:take|taking|count|levels?|room|control|figure|list)\b|\bclosing\s+stock\b|\b(?:in|out\s+of)\s+stock\b|\b(?:out[- ]of|free\s+of|no)[- ]copyright\b|\bcopyright[- ](?:free|expired)\b"
     r"|\b(?:tax|legal|law|stock|medical|health|healthcare|crypto|investment|political|dental|clinical|insurance|fintech)[- ]"
-    r"(?:prep\b|software|apps?|platforms?|tools?|tech|firms?|compan(?:y|ies)|startups?|industry|market|space|sector|saas|api|traders?|"
+    r"(?:(?:calculation|compliance|filing|reporting|automation|billing|records?)\s+)?(?:prep\b|software|apps?|platforms?|tools?|tech|firms?|compan(?:y|ies)|startups?|industry|market|space|sector|saas|api|traders?|"
     r"customers|clients|practices|offices|clinics|teams?|brokerages?|professionals|accountants|season)\b"
     r"|\b(?:office|internal|cofounder|co-founder|team|company|workplace|board|startup)\s+politics\b"
     # The business's own rules, asked about: "what's the exclusion period for sickness?"
@@ -1071,6 +1110,9 @@ _NOT_THE_TOPIC = re.compile(
     r"|\b(?:do|does|can|could)\s+(?:you|u|you\s+lot|you\s+guys|(?:any\s+of\s+)?your\s+[\w-]+|the\s+(?:clinic|practice|surgery|salon|studio))\s+"
     r"(?:ever\s+|also\s+|still\s+|usually\s+)?(?:treat|see|take\s+on|offer|handle|cover|work\s+with|deal\s+with|prescribe|refer|give|"
     r"administer|use|stock|sell|rework|redo|fix|specialise\s+in|specialize\s+in)\b(?!\s+(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
+    # "do you do that security marking thing for frames?": a service the business offers, asked about.
+    r"|\b(?:do|does)\s+(?:you|u|you\s+lot|you\s+guys|the\s+(?:shop|clinic|practice|salon|studio|school))\s+(?:ever\s+|also\s+|still\s+)?do\s+"
+    r"(?!(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
     # The business's own rules and charges: "you won't tattoo me while I'm pregnant?", "what do I charge for illness?"
     r"|\b(?:you|u|they|she|he)\s+(?:won'?t|don'?t|will\s+not|do\s+not|can'?t|cannot)\s+(?:[\w-]+\s+){1,2}(?:me|anyone|people|someone|"
     r"clients?|customers?|pupils?|patients?)\s+(?:while|if|when|who)\b[^.?!]{0,50}"
