@@ -147,9 +147,14 @@ _TO_OWNER = re.compile(r"\b(?:you|your|she|her|he|his|u)\b")
 # "How do I book?" asks how things work, not for the thing itself.
 _ASKS_HOW = re.compile(
     r"^\W*(?:(?:and|so|but|ok|also)\s+)?(?:how\s+(?:do|can|could|would|should|does)\s+(?:i|we|one|people|someone|you\s+guys)\b|"
-    r"where\s+(?:do|can|could)\s+(?:i|we)\b|what(?:'s|\s+is)\s+the\s+(?:best\s+)?way\s+to\b|is\s+there\s+a\s+way\s+to\b)"
+    r"where\s+(?:do|can|could)\s+(?:i|we)\b|what(?:'s|s|\s+is)\s+the\s+(?:best\s+)?way\s+to\b|is\s+there\s+a\s+way\s+to\b)"
 )
 _SENTENCE_MARKS = (".", "?", "!", "\n")
+
+
+def asks_how(text: str) -> bool:
+    """Whether a sentence of ``text`` asks how things are done ("what's the best way to get introduced?")."""
+    return any(_ASKS_HOW.search(sentence) for sentence in re.split(r"(?<=[.!?\n])\s+", fold(text)))
 
 
 # "I promise" is the sender's word; "your 12-month guarantee" asks what the owner's terms are.

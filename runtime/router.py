@@ -21,6 +21,7 @@ from runtime.grounding import (
     Source,
     Vocabulary,
     asked_sentences,
+    asks_how,
     commitment_hit,
     grounding_for,
     is_smalltalk,
@@ -306,6 +307,8 @@ _ABOUT_THE_BUSINESS = re.compile(
     r"nursery|setting|surgery))\b(?!\s+(?:think|reckon|know|recommend|suggest|advise|believe))"
     r"|\b(?:allowed|able|ok|okay|welcome)\s+to\s+(?:come|attend|join|book|take\s+part|carry\s+on|continue)\b"
     r"|\b(?:anything|what)\s+(?:else\s+)?(?:do\s+)?(?:you|u)\s+need\s+from\s+(?:us|me)\b"
+    r"|\b(?:is\s+there\s+any\s+way\s+(?:that\s+)?|can\s+|could\s+)(?:it|this|that|my\s+\w+(?:\s+\w+)?)\s+(?:can\s+|could\s+)?(?:still\s+)?be\s+(?:extended|moved|changed|"
+    r"refunded|transferred|rebooked|postponed|carried\s+over)\b"
     r"|\b(?:your|ur)\s+(?:[\w-]+\s+){0,2}(?:prices?|pricing|rates?|fees?|plans?|polic(?:y|ies)|services?|packages?|terms|hours|quotes?)\b"
 )
 
@@ -671,6 +674,8 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         and _not_about_owner(
             owner_specific_hit(own_words, owner_names, pronoun=owner_pronoun_of(spec, inp.vocabulary)), others
         )
+        # "What's the best way to get introduced to Maya? I don't know anyone she's backed" asks how.
+        and not asks_how(own_words)
         # "intro me to her old cofounder" asks the owner for a favour, not for data.
         and commitment_hit(own_words) is None
     ):

@@ -28,7 +28,7 @@ _SECRET_OBJECT = (
     r"|(?:json|config\w*|yaml|settings|prompt|spec|instructions|rules)(?:\s+(?:and|&)\s+\w+)?\s+(?:that\s+)?you\s+(?:were|are)\s+(?:loaded|deployed|configured|initiali[sz]ed|given|started|booted|set\s+up)\s+with"
     r"|(?:json|yaml|text|contents?|dump|copy)\s+of\s+(?:your|the|its)\s+(?:config\w*|settings|setup|spec\w*|rules|instructions|prompt)"
     r"|persona\s*spec(?:ification)?|twin\s*spec|spec\s*json|guardrails?\s*(?:list|config)?"
-    r"|config(?:uration)?\s*(?:file|json|yaml)|instructions\s+(?:you\s+were\s+given|above|you\s+follow)"
+    r"|config(?:uration)?\s*(?:file|json|yaml)|instructions\s+(?:you\s+were\s+given|above|you\s+follow|(?:were|have)\s+you\s+(?:been\s+)?(?:given|told|set))"
     r"|rules\s+you\s+(?:follow|were\s+given|operate\s+under)|prompt\s+you\s+were\s+given|your\s+instructions"
     r"|api[\s_-]*keys?|secret[\s_-]*keys?|access[\s_-]*tokens?|auth(?:entication)?[\s_-]*tokens?|passwords?"
     r"|(?:login|database|db|api|admin|aws|server|ssh|system)\s+credentials|env(?:ironment)?\s*variables|\.env\s*file|database\s*(?:password|url|credentials|connection))"
@@ -83,6 +83,7 @@ INJECTION_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|(?<=\w)_(?:api_key|secret|token|password)\b"
             r"|\b(?:first|initial|earliest|very\s+first)\s+(?:message|text|instructions?|prompt|lines?)\s+(?:in|of)\s+(?:your|the|this)\s+(?:context|conversation|window|memory|prompt)"
             r"|\bin\s+your\s+context\s+(?:window|before)"
+            r"|\bwhat\s+(?:exact\s+|specific\s+)?(?:instructions|rules|directives|guidelines)\s+(?:were|have)\s+you\s+(?:been\s+)?(?:given|told|set)\b"
             r"|\byour\s+(?:instructions(?!\s+(?:for|on|about)\s+(?:the|my|our|a|an|how|using|\w+ing)\b)|prompt|directives|programming|rules(?!\s+(?:for|on|about|of|when|around|as)\b))\b"
             r"|\b[a-z]+_(?:url|key|secret|token|password|dsn)\b"
             r"|\b(?:environment|env)\s+variables?\b"
@@ -694,6 +695,7 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"gun\s+control",
         r"political\s+part(?:y|ies)",
         r"which\s+party",
+        r"independence\s+(?:referendum|vote|movement)|(?:catalan|scottish)\s+independence|referendum|brexit",
     ),
     "religion": (r"religio\w+", r"church", r"mosque", r"synagogue", r"prayer", r"bible", r"quran", r"atheis\w+"),
     # Judging other investors (a conflict rule of investor twins): an opinion asked about a named firm, or of
@@ -843,12 +845,32 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:take|sit|do)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:\w+\s+)?(?:test|exam|sat|act|quiz)\s+for\s+(?:me|him|her|them)",
         r"off\s+the\s+(?:till|books|payroll|register)",
         r"two\s+sets\s+of\s+(?:books|accounts)",
+        r"(?:slow|stop|wind)\s+(?:the\s+)?(?:\w+\s+)?meter\s+(?:down|back)|(?:bypass|jump|tamper\w*\s+with|fiddle\s+with)\s+(?:the\s+)?(?:\w+\s+)?meter",
+        r"(?:certificate|cert)\s+(?:\w+\s+){0,2}dated\s+(?:last|in|back)\b",
+        r"(?:write|do)\s+(?:it|this|that|my\s+(?:[\w-]+\s+){0,3}?[\w-]+)\s+(?:for\s+me\s+)?(?:so|and)\s+(?:i\s+can\s+)?(?:hand|turn)\s+(?:it\s+)?in",
+        r"(?:hand|turn)\s+(?:it\s+)?in\s+as\s+(?:my\s+own|mine)",
         r"(?:mock|make|knock|whip|cook)\s+(?:me\s+|us\s+)?up\s+(?:some\s+)?(?:fake\s+|new\s+)?(?:receipts|invoices|payslips|statements|expense\s+claims)",
         r"backdat\w+",
         r"skim(?:ming)?\s+(?:\w+\s+){0,2}(?:cash|takings|sales|money|off)",
         r"(?:hide|hiding|conceal\w*)\s+(?:\w+\s+){0,2}(?:income|takings|sales|cash|revenue|money|earnings|defects?)\s+from",
     ),
     "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),
+    # Doing the trade's regulated work yourself, step by step.
+    "diy_work": (
+        r"step[- ]by[- ]step",
+        r"which\s+(?:wire|cable|core)s?\s+goes?\s+(?:in|into|to)",
+        r"how\s+(?:do|would|can|should)\s+i\s+[^.?!]{0,60}\b(?:myself|ourselves)\b",
+        r"(?:swap|change|replace|fit|install|wire)\s+(?:\w+\s+){0,4}(?:myself|ourselves)\b",
+    ),
+    # Gas fittings touched by anyone but a registered engineer.
+    "gas": (r"gas\s+(?:valves?|pipes?|fittings?|supply|jets?|burners?|cocks?|taps?)",),
+    # Fakes of branded goods.
+    "counterfeit": (
+        r"replicas?",
+        r"superfakes?",
+        r"counterfeit\w*",
+        r"knock-?offs?\s+(?:of|with)\s+(?:the\s+)?logo",
+    ),
     # Taking the legal speed limit off an e-bike.
     "derestrict": (
         r"derestrict\w*",
@@ -930,6 +952,9 @@ _TOPIC_ALIASES = {
     "drugs": ("prescription", "drug", "medication", "medicine", "cannabis", "controlled"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
+    "diy_work": ("diy", "step-by-step", "step by step"),
+    "gas": ("gas work", "gas fitting", "gas appliance", "boiler repair"),
+    "counterfeit": ("counterfeit", "replica", "fake designer", "fakes"),
     "derestrict": ("derestrict", "speed-tun", "unlocking e-bike", "delimit"),
     "rivals": (
         "other bike shops",
