@@ -1598,7 +1598,10 @@ TOPICS_IN_OWN_WORDS = [
         "where can i get a really good replica Chanel flap? like a superfake",
         ["finding or buying counterfeit designer goods"],
     ),
-    ("Can you just write my 500 word assignment so I can hand it in?", ["writing students' graded coursework"]),
+    (
+        "Can you just write my 500 word assignment so I can hand it in?",
+        ["writing students' graded coursework or helping anyone cheat in an exam"],
+    ),
     ("who's right about Catalan independence, Madrid or Barcelona?", ["politics"]),
 ]
 
