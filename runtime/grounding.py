@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from runtime.normalize import fold, spell_out
-from runtime.text import STOP_WORDS, canonical, content_tokens, stem, word_count
+from runtime.text import STOP_WORDS, canonical, content_tokens, stem, tokens, word_count
 
 _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern)
@@ -484,6 +484,41 @@ def question_part(text: str) -> str:
     return " ".join(asked_sentences(text))
 
 
+# "What's Giulia's background?", "is he properly qualified?", "where did she train?": the owner's story in
+# general, which the owner's own "About" page answers.
+_BIOGRAPHY_ASKED = re.compile(
+    r"\b(?:background|qualifications?|qualified|credentials|certified|accredited|trained|training|experienced|"
+    r"career\s+so\s+far|(?:how\s+long\s+(?:has|have)\s+\w+\s+been\s+(?:doing|in|at|teaching|working|running|trading|a|an)))\b"
+    r"|\bwho\s+(?:is|'s)\s+\w+\s+(?:exactly|really|actually)\b|\bwhere\s+did\s+\w+\s+(?:train|study|qualify|learn)\b"
+)
+_BIOGRAPHY_TITLE = re.compile(
+    r"\b(?:about|background|bio|biography|my\s+story|who\s+(?:i|we)\s+am|who\s+we\s+are|meet)\b"
+)
+
+
+def _biography_for(question: str, sources: list[Source], owner_names: tuple[str, ...]) -> Source | None:
+    folded = fold(question)
+    if not _BIOGRAPHY_ASKED.search(folded):
+        return None
+    names = {n for name in owner_names for n in name.split() if len(n) >= 3}
+    about_owner = bool(names & set(tokens(folded))) or bool(re.search(r"\b(?:you|your|she|he|her|his)\b", folded))
+    if not about_owner:
+        return None
+    for source in sources:
+        title = fold(source.title)
+        words = set(tokens(title))
+        if (
+            source.kind != "faq"
+            and _BIOGRAPHY_TITLE.search(title)
+            and (names & words or "my" in words or "me" in words)
+        ):
+            kind = _kind_asked(question)
+            keys = _key_stems(question, owner_names)
+            if kind is None or _states_kind(kind, source, keys, owner_names):
+                return source
+    return None
+
+
 def grounding_for(
     question: str, sources: list[Source], owner_names: tuple[str, ...], vocabulary: Vocabulary | None = None
 ) -> Grounding:
@@ -494,6 +529,10 @@ def grounding_for(
     message with a preamble is also read by its questions alone.
     """
     found = _grounding_for(question, sources, owner_names, vocabulary)
+    if not found.grounded:
+        bio = _biography_for(question, sources, owner_names)
+        if bio is not None:
+            return Grounding(True, found.score, (bio,), (bio,))
     asked = question_part(question)
     if asked:
         narrowed = _grounding_for(asked, sources, owner_names, vocabulary)

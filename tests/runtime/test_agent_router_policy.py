@@ -1293,6 +1293,34 @@ def test_asking_whether_the_owner_or_a_bot_is_talking_is_smalltalk(message):
     assert decide(message).action == Action.ANSWER
 
 
+GIULIA = {
+    **SPEC,
+    "identity_voice": {"name": "Giulia Bellini", "bio": "Giulia runs a language school. She teaches Italian."},
+}
+ABOUT_GIULIA = Source(
+    "doc-about",
+    "document",
+    "About Giulia and the team",
+    "Giulia took a degree in modern languages at the University of Bologna and holds the DITALS II certificate. "
+    "She taught at the University of Bristol's language centre for eight years before opening the school.",
+)
+
+
+@pytest.mark.parametrize(
+    ("message", "action"),
+    [
+        ("What's Giulia's background? Where did she train as a teacher?", Action.ANSWER),
+        ("Is Giulia actually qualified to teach?", Action.ANSWER),
+        ("What's Giulia's favourite film?", Action.ESCALATE),
+    ],
+)
+def test_a_question_about_the_owners_background_is_answered_from_their_about_page(message, action):
+    decision = decide(message, spec=GIULIA, sources=(ABOUT_GIULIA,))
+    assert decision.action == action
+    if action == Action.ANSWER:
+        assert decision.explanation.signals["citations"] == ["doc-about"]
+
+
 def test_a_one_off_job_or_a_trade_in_is_priced_by_the_owner_not_read_off_the_price_list():
     prices = Source(
         "faq-prices", "faq", "How much do your services cost?", "A full service is £95; a wheel build is £60."
