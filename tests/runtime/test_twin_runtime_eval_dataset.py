@@ -152,7 +152,7 @@ def test_the_independently_written_files_load_and_stay_above_their_floor(tenants
     report = json.loads(report_path.read_text())
     for key, floor in INDEPENDENT_FLOOR.items():
         assert report[key] >= floor, (key, report[key])
-    # Rounds 15 and 16 brought twins whose trade sits next to their forbidden topics (a physio, a
+    # Rounds 15 to 19 brought twins whose trade sits next to their forbidden topics (a physio, a
     # childminder, an architect): refusals there are harder to tell from questions about the trade.
     assert report["per_action"]["refuse"]["recall"] >= INDEPENDENT_REFUSALS
     assert report["per_action"]["refuse"]["precision"] >= INDEPENDENT_REFUSALS
