@@ -474,6 +474,40 @@ def _described_workflow(
     return best[0] if best else None
 
 
+# Asking for the owner's advice on one's own case: "what course should I do?", "am I ready for DELE B2?",
+# "would olive green suit me?", "where would she fit in your levels?".
+_ADVICE_ASKED = re.compile(
+    r"\b(?:what|which)\s+(?:[\w-]+\s+){0,2}(?:should|would|could|do)\s+(?:i|we|you)\s+(?:do|get|buy|book|choose|pick|go\s+for|"
+    r"take|start\s+with|recommend|suggest)\b|\b(?:am\s+i|are\s+we|is\s+(?:she|he))\s+(?:\w+\s+)?ready\b|\bwill\s+i\s+be\s+ready\b"
+    r"|\bwhere\s+would\s+(?:she|he|i|we|they)\s+fit\b|\b(?:would|will|does|do)\s+(?:[\w-]+\s+){0,4}(?:suit|fit)\s+(?:me|us|her|him)\b"
+    r"|\bwhat\s+size\b|\bhow\s+much\s+(?:can|could)\s+(?:i|we)\s+borrow\b"
+)
+_ADVICE_TOP = 0.95
+_ADVICE_P = 0.7
+
+
+def _advice_workflow(message: str, workflows: dict) -> str | None:
+    """The owner's workflow a request for advice on one's own case names by a word of the workflow's
+    name ("course" for ``course_recommendation``) or two of its description's words."""
+    request = fold(request_part(message))
+    if not _ADVICE_ASKED.search(request):
+        return None
+    words = {stem(t) for t in content_tokens(request)}
+    best: tuple[tuple[int, int], str] | None = None
+    for name, workflow in workflows.items():
+        if name in BUILTIN_WORKFLOWS:
+            continue
+        parts = {stem(p) for p in name.lower().split("_") if len(p) >= 3} - _SIGNATURE_NOISE
+        by_name = sum(1 for p in parts if any(w == p or (min(len(w), len(p)) >= 4 and w[:4] == p[:4]) for w in words))
+        steps = tuple(x for x in workflow.get("steps") or [] if isinstance(x, str))
+        by_description = len(words & _signature(name, str(workflow.get("description") or ""), steps))
+        if by_name or by_description >= _DESCRIBED_WORDS:
+            score = (by_name, by_description)
+            if best is None or score > best[0]:
+                best = (score, name)
+    return best[1] if best else None
+
+
 def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[str, float, str]:
     """The workflow asked for, its probability, and where it came from (message or an earlier request)."""
     intent, probability = scores.top
@@ -490,6 +524,10 @@ def _intent(inp: RouterInput, scores: IntentScores, workflows: dict) -> tuple[st
         )
         if described is not None:
             intent, probability = described, scores.probability(described) + probability * 0.5
+    if (intent == "answer" or intent not in BUILTIN_WORKFLOWS) and probability < _ADVICE_TOP:
+        advised = _advice_workflow(inp.message, workflows)
+        if advised is not None:
+            intent, probability = advised, max(scores.probability(advised), _ADVICE_P)
     named = _named_workflow(inp.message, workflows)
     if named is not None:
         intent, probability = named, max(scores.probability(named), _NAMED_WORKFLOW)

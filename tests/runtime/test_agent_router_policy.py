@@ -1822,6 +1822,41 @@ def test_a_reply_continues_the_owner_workflow_whose_inputs_the_twins_question_as
     assert decide("they used clingfilm", history=other, spec=STUDIO_SPEC).intent != "aftercare_schedule"
 
 
+SCHOOL_SPEC = {
+    **SPEC,
+    "workflow_library": {
+        "course_recommendation": {
+            "description": "Recommend the right course for an adult learner.",
+            "steps": ["Check the language, level and evenings free", "Match them to the timetable"],
+            "required_inputs": ["target_language", "current_level", "availability"],
+        },
+        "exam_readiness_check": {
+            "description": "Say whether a learner is ready for their exam.",
+            "steps": [
+                "Check which exam (DELE, SIELE or CILS) and its date",
+                "Compare practice results with the pass mark",
+            ],
+            "required_inputs": ["target_exam", "exam_date", "practice_results"],
+        },
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("message", "workflow"),
+    [
+        ("What course should I do?", "course_recommendation"),
+        ("Am I ready for DELE B2?", "exam_readiness_check"),
+        ("What time does the Tuesday class start?", "answer"),
+        ("What should I bring to my first lesson?", "answer"),
+    ],
+)
+def test_asking_advice_on_ones_own_case_goes_to_the_owners_workflow_named_by_it(message, workflow):
+    decision = decide(message, spec=SCHOOL_SPEC)
+    assert decision.intent == workflow
+    assert (decision.action == Action.CLARIFY) is (workflow != "answer")
+
+
 BRIEF_SPEC = {
     **SPEC,
     "workflow_library": {
