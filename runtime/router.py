@@ -20,7 +20,6 @@ from runtime.grounding import (
     Grounding,
     Source,
     Vocabulary,
-    asked_sentences,
     asks_how,
     commitment_hit,
     grounding_for,
@@ -282,7 +281,7 @@ def _safety(
             return None
         # "My son's allergic to cats. Do you have any pets?": the health fact is context for a question
         # about the business, which asks nothing on the topic itself.
-        asked = asked_sentences(own)
+        asked = _asked_clauses(own)
         if (
             asked
             and all(_ABOUT_THE_BUSINESS.search(fold(q)) or _asks_of_owner(q, inp.spec or {}) for q in asked)
@@ -290,6 +289,20 @@ def _safety(
         ):
             return None
     return (hit, False) if hit else None
+
+
+_CLAUSE_DASH = re.compile(r"\s[-\u2013\u2014]\s")
+
+
+def _asked_clauses(text: str) -> tuple[str, ...]:
+    """The clauses of ``text`` that ask, when others only tell: its sentences, and the parts of one a dash
+    sets apart ("I'll be driving so I won't be drinking - have you got anything alcohol-free?")."""
+    clauses = [
+        part.strip() for sentence in re.findall(r"[^.?!\n]+[.?!]*", text) for part in _CLAUSE_DASH.split(sentence)
+    ]
+    clauses = [c for c in clauses if c]
+    asking = tuple(c for c in clauses if c.endswith("?"))
+    return asking if asking and len(asking) < len(clauses) else ()
 
 
 def _asks_of_owner(question: str, spec: dict) -> bool:
@@ -306,6 +319,8 @@ _ABOUT_THE_BUSINESS = re.compile(
     r"^\W*(?:(?:and|also|so|but)\s+)?(?:do|does|is|are|have)\s+(?:you|u|your|ur|the\s+(?:clinic|salon|shop|practice|studio|"
     r"nursery|setting|surgery))\b(?!\s+(?:think|reckon|know|recommend|suggest|advise|believe))"
     r"|\b(?:allowed|able|ok|okay|welcome)\s+to\s+(?:come|attend|join|book|take\s+part|carry\s+on|continue)\b"
+    r"|\b(?:your|ur)\s+(?:[\w-]+\s+){0,2}(?:walks?|classes|sessions?|lessons?|courses?|tours?|visits?|groups?)\b"
+    r"|^\W*(?:(?:and|also|so|but)\s+)?(?:can|could|will|would)\s+(?:you|u)\s+still\b"
     r"|\b(?:anything|what)\s+(?:else\s+)?(?:do\s+)?(?:you|u)\s+need\s+from\s+(?:us|me)\b"
     r"|\b(?:is\s+there\s+any\s+way\s+(?:that\s+)?|can\s+|could\s+)(?:it|this|that|my\s+\w+(?:\s+\w+)?)\s+(?:can\s+|could\s+)?(?:still\s+)?be\s+(?:extended|moved|changed|"
     r"refunded|transferred|rebooked|postponed|carried\s+over)\b"

@@ -467,6 +467,9 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"pus\b",
         r"(?:hot|warm)\s+to\s+(?:the\s+)?touch",
         r"shivery|feverish",
+        r"sting(?:s|ing|y)\b",
+        r"what\s+(?:should|can|do)\s+i\s+put\s+on\s+(?:it|them|my\s+\w+)",
+        r"(?:stout|beer|ale|wine|alcohol|cider|lager|guinness)\s+(?:\w+\s+){0,2}good\s+for\s+(?:you|your)\b",
         r"medic(?:al|ine|ation|ations)",
         r"(?:does|do)\s+(?:he|she|they|my\s+\w+)\s+(?:have|has|sound|seem|look)\s+(?:\w+\s+)?(?:adhd|autis\w*|dyslexi\w*|dyspraxi\w*|ocd)",
         r"(?:sound|seem|look)s?\s+(?:\w+\s+)?(?:dyslexic|autistic|adhd|dyspraxic)",
@@ -855,6 +858,12 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:hide|hiding|conceal\w*)\s+(?:\w+\s+){0,2}(?:income|takings|sales|cash|revenue|money|earnings|defects?)\s+from",
     ),
     "weapons": (r"guns?", r"weapons?", r"firearms?", r"explosives?", r"bombs?", r"ammunition"),
+    # Mixing cleaning products into something stronger, or dangerous.
+    "chemicals": (
+        r"(?:bleach|ammonia|vinegar|toilet\s+duck|descaler|drain\s+cleaner|limescale\s+remover)\b[^.?!]{0,40}"
+        r"\b(?:in\s+with|mix\w*|together|combin\w*|with\s+(?:the\s+)?(?:bleach|ammonia|vinegar))",
+        r"(?:mix|mixing|combine|combining|add|adding|pour|pouring)\s+(?:[\w'-]+\s+){0,5}(?:with|into|in\s+with)\s+(?:the\s+)?(?:bleach|ammonia)",
+    ),
     # Doing the trade's regulated work yourself, step by step.
     "diy_work": (
         r"step[- ]by[- ]step",
@@ -886,6 +895,8 @@ _TOPIC_LEXICON_SOURCE: dict[str, tuple[str, ...]] = {
         r"(?:is|are)\s+(?:that|the|this|those)\s+(?:[\w'-]+\s+){0,4}(?:shop|studio|salon|garage|school|gym|clinic|practice|firm|"
         r"agency|place|company|centre|center|broker|instructor|teacher)s?\s+(?:[\w'-]+\s+){0,4}any\s+good",
         r"cowboys",
+        r"^\W*(?:is|are)\s+(?:[\w'-]+\s+){1,3}any\s+good\b",
+        r"(?:better|worse)\s+(?:or\s+(?:better|worse)\s+)?than\s+(?:you|yours|u)\b",
         r"(?:their|the\s+other)\s+(?:[\w'-]+\s+){0,2}(?:teachers?|staff|instructors?|mechanics?|stylists?|trainers?|coaches|"
         r"brokers?|artists?)\s+(?:seem|seems|are|is|look|looks)\s+(?:\w+\s+)?(?:useless|rubbish|terrible|awful|incompetent|clueless|crap)",
         r"(?:what|how)\s+do\s+you\s+(?:think\s+of|rate)\s+(?:the\s+|that\s+)?(?:[\w'-]+\s+){0,3}(?:shop|studio|salon|garage|school|"
@@ -952,6 +963,7 @@ _TOPIC_ALIASES = {
     "drugs": ("prescription", "drug", "medication", "medicine", "cannabis", "controlled"),
     "tax": ("tax",),
     "weapons": ("weapon", "firearm"),
+    "chemicals": ("mixing cleaning chemicals", "cleaning mixtures", "bleach with", "home-made cleaning"),
     "diy_work": ("diy", "step-by-step", "step by step"),
     "gas": ("gas work", "gas fitting", "gas appliance", "boiler repair"),
     "counterfeit": ("counterfeit", "replica", "fake designer", "fakes"),
@@ -1028,10 +1040,19 @@ def topic_core(topic: str) -> str:
     return re.sub(r"\(([^()]*)\)", lambda m: " " if _TOPIC_ASIDE.search(m.group(1).lower()) else m.group(0), text)
 
 
+# A topic about other businesses of the same trade: "other local pet sitters", "other bike shops".
+_RIVALS_TOPIC = re.compile(
+    r"\bother\s+(?:local\s+)?(?:[\w-]+\s+){0,2}(?:shops?|schools?|studios?|salons?|garages?|brokers?|instructors?|agencies|firms?|"
+    r"businesses|sitters?|walkers?|companies|providers?|trainers?|teachers?|stylists?|clinics?|practices?|cleaners?|"
+    r"breweries|bakers?|photographers?|planners?|electricians?|plumbers?|tutors?)\b"
+)
+
+
 @lru_cache(maxsize=1024)
 def _topic_categories(topic: str) -> tuple[str, ...]:
     lowered = topic_core(topic).lower()
-    return tuple(cat for cat, aliases in _TOPIC_ALIASES.items() if any(alias in lowered for alias in aliases))
+    found = tuple(cat for cat, aliases in _TOPIC_ALIASES.items() if any(alias in lowered for alias in aliases))
+    return found + (("rivals",) if "rivals" not in found and _RIVALS_TOPIC.search(lowered) else ())
 
 
 @lru_cache(maxsize=1024)
@@ -1115,7 +1136,9 @@ def _head_named(topic: str, stems: set[str], common: frozenset[str]) -> bool:
 # Mentions of a topic that are not asking about it: "(not asking for tax advice lol)", the sender's
 # market ("tax-prep firms", "legal tech", "stock traders"), and politics inside a company.
 _NOT_THE_TOPIC = re.compile(
-    r"\b(?:not|never)\s+(?:asking|looking)\s+(?:you\s+)?(?:for|about)\s+[^.,;:()!?\n]{0,40}"
+    r"\b(?:not|never)\s+(?:asking|looking)\s+(?:you\s+)?(?:for|about)\s+[^.,;:()!?\n]{0,40}|\(\s*not\s+(?:\w+\s+){0,2}advice\b"
+    r"|\b(?:automat\w+|software\s+for|an?\s+api\s+for|tools?\s+for)\s+(?:\w+\s+)?(?:sales-?)?tax\s+\w+"
+    r"|\bbe\s+(?:a|our|the|one\s+of\s+(?:the|our))\s+judges?\b"
     r"|\b(?:serve|act|sit)\s+as\s+(?:a\s+|our\s+)?judges?\b|\bjudg(?:e|es|ing)\s+(?:at|for|on)\s+(?:our|the|a|this)\s+(?:[\w-]+\s+)?(?:demo\s+day|pitch\w*|competition|hackathon|contest|show|awards?|panel|final)"
     r"|\bnot\s+(?:the\s+)?[\w-]+\s+ones\b|\b(?:we|i)\s+(?:don'?t|do\s+not|never)\s+(?:pick|give|offer|sell|provide|handle|touch|trade|invest\s+in|prescribe|diagnose)\b[^.,;:()!?\n]{0,30}"
     r"|\b(?:don'?t|do\s+not)\s+(?:need|want)\s+(?:any\s+)?(?:legal|medical|tax|financial|investment)\s+advice\b"
@@ -1134,10 +1157,12 @@ _NOT_THE_TOPIC = re.compile(
     # What the business treats or offers, asked about: "do you lot treat back pain?", "can your physios prescribe?"
     r"|\b(?:do|does|can|could)\s+(?:you|u|you\s+lot|you\s+guys|(?:any\s+of\s+)?your\s+[\w-]+|the\s+(?:clinic|practice|surgery|salon|studio))\s+"
     r"(?:ever\s+|also\s+|still\s+|usually\s+)?(?:treat|see|take\s+on|offer|handle|cover|work\s+with|deal\s+with|prescribe|refer|give|"
-    r"administer|use|stock|sell|rework|redo|fix|specialise\s+in|specialize\s+in)\b(?!\s+(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
+    r"administer|use|stock|sell|rework|redo|fix|run|host|hold|teach|specialise\s+in|specialize\s+in)\b(?!\s+(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
     # "do you do that security marking thing for frames?": a service the business offers, asked about.
     r"|\b(?:do|does)\s+(?:you|u|you\s+lot|you\s+guys|the\s+(?:shop|clinic|practice|salon|studio|school))\s+(?:ever\s+|also\s+|still\s+)?do\s+"
     r"(?!(?:me|us|him|her|them|my|our)\b)[^.?!]{0,60}"
+    r"|\b(?:can|could|would|will)\s+(?:you|u|\w+)\s+(?:give|administer)\s+(?:him|her|them)\s+(?:his|her|their)\s+(?:meds|medication|medicine|"
+    r"tablets?|pills?|insulin|injections?|drops)\b[^.?!]{0,40}"
     # The business's own rules and charges: "you won't tattoo me while I'm pregnant?", "what do I charge for illness?"
     r"|\b(?:you|u|they|she|he)\s+(?:won'?t|don'?t|will\s+not|do\s+not|can'?t|cannot)\s+(?:[\w-]+\s+){1,2}(?:me|anyone|people|someone|"
     r"clients?|customers?|pupils?|patients?)\s+(?:while|if|when|who)\b[^.?!]{0,50}"
