@@ -44,6 +44,12 @@ _COMMITMENT_PATTERNS: dict[str, re.Pattern[str]] = {
             r"|\bconfirm\s+(?:we'?re|i'?m|we\s+are|i\s+am|that\s+we'?re|that\s+i'?m)\s+(?:booked|in)\b"
             r"|\bhold\s+[$\u20ac\u00a3]?\d[\d,.]*\s?k?\s+(?:of\s+it\s+)?for\b"
         ),
+        # An exception to the owner's own rules: "could you not take the deposit this one time?".
+        "exception": (
+            r"\b(?:this\s+one\s+time|just\s+this\s+once|make\s+an\s+exception|let\s+(?:me|us)\s+off|bend\s+the\s+rules?|"
+            r"(?:is\s+there\s+any\s+way|any\s+chance)\s+(?:that\s+)?(?:it|this|that|you|u|she|he|[a-z]+)\s+(?:can|could|would|might)\s+"
+            r"(?:still\s+)?(?:be\s+)?(?:extend|waiv|refund|move|transfer|carr|hold|keep|let|take|fit|squeeze|make|do)\w*)"
+        ),
         # "Please confirm.", "deal?", "so that's a yes?": a yes the owner has not given.
         "confirmation": r"\b(?:please\s+(?:just\s+)?confirm\b|confirm\s+(?:so\s+(?:i|we)\s+can|(?:that\s+)?(?:you|she|he)\s+(?:accept|agree|can|will|'ll))|(?:,|\u2014|\s-)\s*deal\s*\?|so\s+(?:that'?s|it'?s)\s+a\s+yes|(?:bitte\s+)?(?:schriftlich\s+)?bestatigen|confirmar(?:me)?\s+que|confirme[rz]?\s+que)",
         "payment_terms": r"\b(?:pay|paying)\b[^.?!]{0,40}\b(?:in\s+(?:\d+|two|three|four|five|six|twelve|monthly)\s+(?:monthly\s+)?instal+ments?|instal+ments?\s+instead)|\binstal+ments?\s+instead\s+of\b|\binvoice\s+(?:us|me)\s+in\s+(?:usd|eur|gbp|dollars|euros|pounds)|\b(?:pay|invoice)\b[^.?!]{0,30}\binstead\s+of\s+(?:euros|dollars|pounds|the\s+deposit|all\s+at\s+once|upfront|up\s+front)",

@@ -1511,6 +1511,11 @@ def test_winding_back_a_vans_miles_is_deception():
 
 # Asking the owner to confirm, book, hold, take part or give their time, and what only sounds like it.
 COMMITMENTS = [
+    ("I know the policy but could you not take the deposit this one time? I've been a client for years", True),
+    ("My gift certificate expired two weeks ago. Is there any way it can be extended?", True),
+    ("Is there any way you could still do a wreath for Thursday morning?", True),
+    ("Is there any way to pay by card?", False),
+    ("Do you ever make exceptions to the cancellation policy, or is it strict?", False),
     ("Would Maya be willing to intro me to her old partners at the seed fund?", True),
     ("Can you put in writing that you'll refund your fee if the survey comes back bad?", True),
     ("Please book Ruby into the Tuesday 4.15 Otters from next week, thanks", True),
