@@ -811,7 +811,10 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     has_material = bool(inp.pinned_context) or word_count(material_block(inp.message)) >= 12
     # A greeting names the owner without asking anything about them.
     may_ask_owner = not smalltalk and (
-        intent == "answer" or (intent_source == "message" and not has_material and probability < _CLEAR_TASK)
+        intent == "answer"
+        or (intent_source == "message" and not has_material and probability < _CLEAR_TASK)
+        # "Is Ellie planning to put her prices up next year?" asks about the owner, however plan-like.
+        or (intent_source == "message" and not has_material and _asks_of_owner(own_words, spec))
     )
     owner_hit = None
     if may_ask_owner:

@@ -1321,6 +1321,25 @@ def test_a_question_about_the_owners_background_is_answered_from_their_about_pag
         assert decision.explanation.signals["citations"] == ["doc-about"]
 
 
+PRICES_2025 = Source("doc-prices", "document", "Prices", "Solo walks are £15 and group walks £12 in 2025.")
+AREAS_DOC = Source("doc-areas", "document", "Areas we cover", "We cover Bedminster, Southville and Totterdown.")
+
+
+@pytest.mark.parametrize(
+    ("message", "action"),
+    [
+        ("Is Giulia planning to put her prices up next year? Trying to budget", Action.ESCALATE),
+        ("Any plans to expand up to Horfield or Bishopston? My friend would love you", Action.ESCALATE),
+        ("Is Giulia ever going to cover Horfield properly?", Action.ESCALATE),
+        ("Plan my dog's walks for next year: 3 a week, budget £40 a week, she's 2 and loves parks", Action.ANSWER),
+        ("Which areas do you cover?", Action.ANSWER),
+    ],
+)
+def test_the_owners_plans_are_asked_of_the_owner_however_plan_like_the_words(message, action):
+    decision = decide(message, spec=GIULIA, sources=(PRICES_2025, AREAS_DOC))
+    assert decision.action == action
+
+
 def test_a_one_off_job_or_a_trade_in_is_priced_by_the_owner_not_read_off_the_price_list():
     prices = Source(
         "faq-prices", "faq", "How much do your services cost?", "A full service is £95; a wheel build is £60."
