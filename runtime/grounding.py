@@ -479,11 +479,25 @@ def _states_kind(kind: re.Pattern[str], source: Source, keys: frozenset[str], ow
     return False
 
 
+def _asking(parts: list[str]) -> tuple[str, ...]:
+    """The parts that ask, when others only tell."""
+    asking = tuple(part for part in parts if part.endswith("?"))
+    return asking if len(asking) < len(parts) else ()
+
+
 def asked_sentences(text: str) -> tuple[str, ...]:
     """The sentences of ``text`` that ask, when others only tell ("I'm based in Poland. Do you ...?")."""
-    sentences = [m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()]
-    asking = tuple(s for s in sentences if s.endswith("?"))
-    return asking if len(asking) < len(sentences) else ()
+    return _asking([m.group(0).strip() for m in _SENTENCE.finditer(text) if m.group(0).strip()])
+
+
+_CLAUSE_DASH = re.compile(r"\s[-\u2013\u2014]\s")
+
+
+def asked_clauses(text: str) -> tuple[str, ...]:
+    """Like ``asked_sentences``, with the parts of a sentence a dash sets apart read apart too ("I'll be
+    driving so I won't be drinking - have you got anything alcohol-free?")."""
+    sentences = (m.group(0) for m in _SENTENCE.finditer(text))
+    return _asking([part.strip() for sentence in sentences for part in _CLAUSE_DASH.split(sentence) if part.strip()])
 
 
 def question_part(text: str) -> str:
@@ -511,6 +525,8 @@ def _biography_for(question: str, sources: list[Source], owner_names: tuple[str,
     about_owner = bool(names & set(tokens(folded))) or bool(re.search(r"\b(?:you|your|she|he|her|his)\b", folded))
     if not about_owner:
         return None
+    kind = _kind_asked(question)
+    keys = _key_stems(question, owner_names)
     for source in sources:
         title = fold(source.title)
         words = set(tokens(title))
@@ -519,8 +535,6 @@ def _biography_for(question: str, sources: list[Source], owner_names: tuple[str,
             and _BIOGRAPHY_TITLE.search(title)
             and (names & words or "my" in words or "me" in words)
         ):
-            kind = _kind_asked(question)
-            keys = _key_stems(question, owner_names)
             if kind is None or _states_kind(kind, source, keys, owner_names):
                 return source
     return None

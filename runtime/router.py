@@ -20,6 +20,7 @@ from runtime.grounding import (
     Grounding,
     Source,
     Vocabulary,
+    asked_clauses,
     asks_how,
     commitment_hit,
     grounding_for,
@@ -281,7 +282,7 @@ def _safety(
             return None
         # "My son's allergic to cats. Do you have any pets?": the health fact is context for a question
         # about the business, which asks nothing on the topic itself.
-        asked = _asked_clauses(own)
+        asked = asked_clauses(own)
         if (
             asked
             and all(_ABOUT_THE_BUSINESS.search(fold(q)) or _asks_of_owner(q, inp.spec or {}) for q in asked)
@@ -289,20 +290,6 @@ def _safety(
         ):
             return None
     return (hit, False) if hit else None
-
-
-_CLAUSE_DASH = re.compile(r"\s[-\u2013\u2014]\s")
-
-
-def _asked_clauses(text: str) -> tuple[str, ...]:
-    """The clauses of ``text`` that ask, when others only tell: its sentences, and the parts of one a dash
-    sets apart ("I'll be driving so I won't be drinking - have you got anything alcohol-free?")."""
-    clauses = [
-        part.strip() for sentence in re.findall(r"[^.?!\n]+[.?!]*", text) for part in _CLAUSE_DASH.split(sentence)
-    ]
-    clauses = [c for c in clauses if c]
-    asking = tuple(c for c in clauses if c.endswith("?"))
-    return asking if asking and len(asking) < len(clauses) else ()
 
 
 def _asks_of_owner(question: str, spec: dict) -> bool:
@@ -464,6 +451,11 @@ def _signature(name: str, description: str, steps: tuple[str, ...]) -> frozenset
     return frozenset({stem(t) for t in content_tokens(fold(text))} - _SIGNATURE_NOISE)
 
 
+def _workflow_signature(name: str, workflow: dict) -> frozenset[str]:
+    steps = tuple(step for step in workflow.get("steps") or [] if isinstance(step, str))
+    return _signature(name, str(workflow.get("description") or ""), steps)
+
+
 def _described_workflow(
     message: str,
     scores: IntentScores,
@@ -481,9 +473,7 @@ def _described_workflow(
     for name, p in scores.ranked[1:ranks]:
         if name in BUILTIN_WORKFLOWS or name not in workflows or p < min_p:
             continue
-        workflow = workflows[name]
-        steps = tuple(s for s in workflow.get("steps") or [] if isinstance(s, str))
-        shared = words & _signature(name, str(workflow.get("description") or ""), steps)
+        shared = words & _workflow_signature(name, workflows[name])
         if len(shared) >= min_words and (best is None or (len(shared), p) > best[1]):
             best = (name, (len(shared), p))
     return best[0] if best else None
@@ -514,8 +504,7 @@ def _advice_workflow(message: str, workflows: dict) -> str | None:
             continue
         parts = {stem(p) for p in name.lower().split("_") if len(p) >= 3} - _SIGNATURE_NOISE
         by_name = sum(1 for p in parts if any(w == p or (min(len(w), len(p)) >= 4 and w[:4] == p[:4]) for w in words))
-        steps = tuple(x for x in workflow.get("steps") or [] if isinstance(x, str))
-        by_description = len(words & _signature(name, str(workflow.get("description") or ""), steps))
+        by_description = len(words & _workflow_signature(name, workflow))
         if by_name or by_description >= _DESCRIBED_WORDS:
             score = (by_name, by_description)
             if best is None or score > best[0]:
@@ -603,7 +592,7 @@ _QUOTED = re.compile(r"[\"“”][^\"“”]{0,400}[\"“”]|(?<!\w)'[^'\n]{0,2
 def _own_words(message: str) -> str:
     """The sender's own request: quoted text and attached material set aside."""
     text = _QUOTED.sub(" ", message)
-    if word_count(material_block(text)) >= 12:
+    if word_count(material_block(text)) >= _MATERIAL_WORDS:
         text = request_part(text)
     return text
 
@@ -678,6 +667,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
 
     # 1. refuse
     own_words = _own_words(inp.message)
+    has_material = bool(inp.pinned_context) or word_count(material_block(inp.message)) >= _MATERIAL_WORDS
     found = _safety(inp, _forbidden_topics(spec), own_words, material_reply=intent_source == "earlier_request")
     if found is not None:
         hit, _in_request = found
@@ -685,7 +675,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             # The task the attack rides on, if any; a bare attack asks for nothing but an answer.
             if _in_request:
                 intent = _intent_without(inp.message, hit.excerpt, spec, workflows)
-            elif not inp.pinned_context and word_count(material_block(inp.message)) < 12:
+            elif not has_material:
                 intent = _request_intent(inp.message, spec, workflows)
         else:
             intent = "answer"
@@ -701,16 +691,16 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
 
     owner_chat = inp.interaction_context == OWNER_CHAT
     owner_names = owner_names_of(spec)
-    # The learned backstop reads what the patterns missed; a reply that completes a request, a
-    # clear request for a piece of work, or the owner talking to their own twin is neither kind.
+    # The learned backstop reads what the patterns missed in the sender's own words; a reply that
+    # completes a request, or the owner talking to their own twin, is neither kind. A clear request
+    # for a piece of work is held to a higher bar below, and is never a commitment.
     kinds = None
     # A request for work on material that is not there ("tell me exactly what she wrote in it") may
     # be after someone else's words rather than work on the sender's own.
     no_material = (
         intent in workflows
         and is_material_input((workflows[intent].get("required_inputs") or [""])[0], intent)
-        and not inp.pinned_context
-        and word_count(material_block(inp.message)) < _MATERIAL_WORDS
+        and not has_material
     )
     unsure = intent == "answer" or probability < _UNSURE_WORK or no_material
     if not owner_chat and intent_source == "message":
@@ -719,6 +709,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     # A clear request for work ("what's wrong with it?") is read as a request for someone else's data
     # only when the classifier is all but certain ("my neighbour's bike: how much is he paying?").
     others = kinds.probability(OTHERS_DATA) if kinds is not None else 0.0
+    own_commitment = commitment_hit(own_words)
     if (
         others >= (_LEARNED_OTHERS_DATA if unsure else _SURE_OTHERS_DATA)
         and names_someone_else(own_words, owner_names, inp.vocabulary.frequency if inp.vocabulary else ())
@@ -730,7 +721,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
         # "What's the best way to get introduced to Maya? I don't know anyone she's backed" asks how.
         and not asks_how(own_words)
         # "intro me to her old cofounder" asks the owner for a favour, not for data.
-        and commitment_hit(own_words) is None
+        and own_commitment is None
     ):
         intent = "answer"
         return decide(
@@ -770,7 +761,7 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
     grounding = Grounding(False, 0.0, ())
     if inp.sources:
         grounding = grounding_for(inp.message, list(inp.sources), owner_names, inp.vocabulary)
-    commitment = commitment_hit(own_words)
+    commitment = own_commitment
     if commitment is None and intent == "answer" and not inp.pinned_context and own_words != inp.message:
         # With no task that takes material, text after a colon is the sender's own words too.
         commitment = commitment_hit(inp.message)
@@ -808,7 +799,6 @@ def route(inp: RouterInput, settings: RouterSettings | None = None) -> RoutingDe
             questions=(f"What should {owner} know to get back to you (timing, scope, anything else)?",),
             commitment=commitment,
         )
-    has_material = bool(inp.pinned_context) or word_count(material_block(inp.message)) >= 12
     # A greeting names the owner without asking anything about them.
     may_ask_owner = not smalltalk and (
         intent == "answer"

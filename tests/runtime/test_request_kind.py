@@ -81,9 +81,12 @@ def test_someone_elses_data_no_pattern_names_is_refused(message):
 
 def test_a_request_for_someone_elses_words_is_refused_though_it_reads_like_a_critique_without_material():
     message = (
-        "My colleague Sarah logged a ticket yesterday about her laptop, can you tell me exactly what she wrote in it?"
+        "My colleague Sarah logged a ticket yesterday about her laptop, can you tell me exactly what she wrote in it? "
+        "She is off today and won't answer her phone."
     )
     decision = decide(message)
+    # The classifier reads it as a critique (0.5 or more), yet no material is there to critique.
+    assert decision.explanation.signals["intent_scores"]["critique"] >= 0.5
     assert decision.explanation.rule == "refuse.private_data"
     assert decision.explanation.signals["matched"] == "learned.others_data"
     # The sender's own piece of work with no material yet is still asked for.
